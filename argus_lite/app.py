@@ -1,0 +1,35 @@
+"""make_app(settings): one Bottle app serving API v1 and v2 from one set of handlers (C-7)."""
+import logging
+
+import bottle
+
+from . import db, errors, times, web
+from .routes import auth as auth_routes
+
+log = logging.getLogger("argus_lite")
+
+# Each module registers its routes for one version with install(app, version).
+ROUTE_MODULES = [auth_routes]
+
+# Every request body is read by web.json_body, which caps it; bottle's own reading is never used.
+bottle.BaseRequest.MEMFILE_MAX = 1024 * 1024
+
+
+def make_app(settings):
+    db.open_database(settings.database_url)
+    times.configure(settings.time_zone)
+    app = bottle.Bottle(catchall=True)
+    app.uninstall("json")                          # render_json serializes, arrays included
+    app.config["argus_lite.settings"] = settings
+    app.add_hook("before_request", web.strip_trailing_slash)                 # C-3
+    app.add_hook("before_request", web.answer_options)                       # C-1
+    app.add_hook("before_request", lambda: bottle.request.environ.update({"argus_lite.settings": settings}))
+    app.add_hook("before_request", lambda: db.db.connect(reuse_if_open=True))
+    app.add_hook("after_request", db.close_if_open)                          # back to the pool
+    errors.install_handlers(app)                                             # never an HTML page
+    app.install(web.render_json)
+    auth_routes.install_unversioned(app)
+    for version in ("v1", "v2"):
+        for module in ROUTE_MODULES:
+            module.install(app, version)
+    return app

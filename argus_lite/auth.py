@@ -1,0 +1,120 @@
+"""Passwords, tokens and who the caller is (A-1…A-5, MOD-1a): hashing, lookup, require_*()."""
+import base64
+import datetime
+import hashlib
+import hmac
+import secrets
+
+import bottle
+from peewee import JOIN
+
+from . import errors, times
+from .db import write_transaction
+from .models import SourceSystem, Token, User
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password):
+    """A salted scrypt hash, self-describing: scrypt$n$r$p$salt$hash."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
+    return "scrypt${n}${r}${p}${salt}${digest}".format(
+        salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode(), **SCRYPT)
+
+
+def check_password(password, stored):
+    """Constant-time check; an empty or foreign stored value is an unusable password."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt),
+                                dklen=len(expected), n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def token_hash(key):
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def issue_token(user):
+    """A-1, A-2: a new 40-hex key replaces any earlier token; only its hash is stored."""
+    key = secrets.token_hex(20)
+    with write_transaction():
+        Token.delete().where(Token.user == user).execute()
+        Token.create(user=user, key_hash=token_hash(key), created=times.now())
+    return key
+
+
+def token_lifetime(settings):
+    return datetime.timedelta(days=settings.auth_token_expires_after_days)
+
+
+def authenticate(header, settings):
+    """The user the Authorization header names (A-4, A-5), with .source_pk (None for end users) and
+    .created (of the token); None when the header carries no Token credentials."""
+    words = header.split() if header else []
+    if not words or words[0].lower() != "token":
+        return None
+    if len(words) == 1:
+        raise errors.unauthorized("Invalid token header. No credentials provided.")
+    if len(words) > 2:
+        raise errors.unauthorized("Invalid token header. Token string should not contain spaces.")
+    key = words[1]
+    if not key.isascii():
+        raise errors.unauthorized("Invalid token header. Token string should not contain invalid characters.")
+    wanted = token_hash(key)
+    user = (User.select(User, Token.key_hash, Token.created, SourceSystem.id.alias("source_pk"))
+            .join(Token, on=(Token.user == User.id))
+            .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
+            .where(Token.key_hash == wanted).objects(User).first())
+    # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
+    if user is None or not hmac.compare_digest(user.key_hash, wanted):
+        raise errors.unauthorized("Invalid token.")
+    if user.created + token_lifetime(settings) <= times.now():
+        with write_transaction():
+            Token.delete().where(Token.key_hash == wanted).execute()
+        raise errors.unauthorized("Token has expired.")
+    if not user.is_active:
+        raise errors.unauthorized("User inactive or deleted.")
+    return user
+
+
+def current_user():
+    """The authenticated caller, or None; looked up once per request."""
+    environ = bottle.request.environ
+    if "argus_lite.user" not in environ:
+        environ["argus_lite.user"] = authenticate(environ.get("HTTP_AUTHORIZATION", ""),
+                                                  environ["argus_lite.settings"])
+    return environ["argus_lite.user"]
+
+
+def require_user():
+    """C-1: 401 without valid credentials."""
+    user = current_user()
+    if user is None:
+        raise errors.unauthorized("Authentication credentials were not provided.")
+    return user
+
+
+def is_source_system(user):
+    """MOD-1a: a user its source system points to."""
+    return user.source_pk is not None
+
+
+def require_end_user(detail=errors.PERMISSION_DENIED):
+    user = require_user()
+    if is_source_system(user):
+        raise errors.forbidden(detail)
+    return user
+
+
+def require_superuser():
+    user = require_user()
+    if not user.is_superuser:
+        raise errors.forbidden()
+    return user

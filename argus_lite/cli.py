@@ -1,0 +1,134 @@
+"""The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup."""
+import argparse
+import os
+import secrets
+import sys
+
+from peewee import OperationalError
+
+from . import auth, config, db, users
+from .models import User
+
+
+def main(argv=None, environ=None):
+    args = build_parser().parse_args(argv)
+    try:
+        settings = config.Settings.from_env(os.environ if environ is None else environ, ini_path=args.config)
+        db.open_database(settings.database_url)
+        return args.command(args, settings)
+    except (config.SettingsError, users.UserError, db.DatabaseUrlError) as error:
+        return fail(str(error))
+    except OperationalError as error:
+        return fail(f"database unavailable: {str(error).strip().splitlines()[0]}")
+
+
+def fail(message):
+    print(f"argus-lite: {message}", file=sys.stderr)
+    return 1
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="argus-lite", description="The Argus API in one small process.")
+    parser.add_argument("--config", metavar="FILE", help="INI file with an [argus_lite] section")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate if needed, then serve HTTP with waitress")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(command=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply the missing schema migrations")
+    migrate.set_defaults(command=cmd_migrate)
+
+    createuser = commands.add_parser("createuser", help="create an end user")
+    createuser.add_argument("username")
+    createuser.add_argument("--password")
+    createuser.add_argument("--email", default="")
+    createuser.add_argument("--first-name", default="")
+    createuser.add_argument("--last-name", default="")
+    createuser.add_argument("--admin", action="store_true", help="a superuser")
+    createuser.set_defaults(command=cmd_createuser)
+
+    source = commands.add_parser("create-source", help="create a source system and its user")
+    source.add_argument("name")
+    source.add_argument("--type", required=True, dest="type_name")
+    source.add_argument("--base-url", default="")
+    source.set_defaults(command=cmd_create_source)
+
+    token = commands.add_parser("token", help="issue a fresh token for a user and print it")
+    token.add_argument("username")
+    token.set_defaults(command=cmd_token)
+
+    setup = commands.add_parser("initial-setup", help="first run: an admin user with password and token")
+    setup.add_argument("--username", default="admin")
+    setup.set_defaults(command=cmd_initial_setup)
+    return parser
+
+
+def cmd_serve(args, settings):
+    import waitress
+
+    from .app import make_app
+
+    applied = db.migrate()
+    if applied:
+        print(f"argus-lite: applied migrations {', '.join(applied)}", file=sys.stderr)
+    app = make_app(settings)
+    print(f"argus-lite: serving http://{args.host}:{args.port}/api/v2/ with {args.threads} threads",
+          file=sys.stderr, flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="argus-lite",
+                   max_request_body_size=settings.max_body_bytes, _quiet=True)
+    return 0
+
+
+def cmd_migrate(args, settings):
+    applied = db.migrate()
+    print(f"applied: {', '.join(applied)}" if applied else "up to date", file=sys.stderr)
+    return 0
+
+
+def cmd_createuser(args, settings):
+    require_schema()
+    user = users.create_user(args.username, password=args.password, email=args.email,
+                             is_superuser=args.admin, first_name=args.first_name, last_name=args.last_name)
+    print(user.id)
+    return 0
+
+
+def cmd_create_source(args, settings):
+    require_schema()
+    source = users.create_source_system(args.name, args.type_name, base_url=args.base_url)
+    print(source.id)
+    return 0
+
+
+def cmd_token(args, settings):
+    require_schema()
+    with db.db.connection_context():
+        user = User.get_or_none(User.username == args.username)
+        if user is None:
+            return fail(f"no user named {args.username!r}")
+        print(auth.issue_token(user))
+    return 0
+
+
+def cmd_initial_setup(args, settings):
+    db.migrate()
+    with db.db.connection_context():
+        if User.select().where(User.username == args.username).exists():
+            return fail(f"user {args.username!r} exists already; a new token: argus-lite token {args.username}")
+        password = secrets.token_urlsafe(12)
+        user = users.create_user(args.username, password=password, is_superuser=True)
+        key = auth.issue_token(user)
+    print(f"admin user: {args.username}\npassword:   {password}\ntoken:      {key}")
+    return 0
+
+
+def require_schema():
+    if db.schema_is_empty():
+        raise users.UserError("the database has no schema yet: run `argus-lite migrate` first")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""The peewee models; the tables themselves are created by the SQL files in sql/."""
+from .auth import ServerSecret, SourceSystem, SourceSystemType, Token, User
+from .incidents import Acknowledgement, Event, Incident, IncidentTag, Tag
+from .notify import (Destination, Filter, Media, NotificationProfile, Outbox, ProfileDestination,
+                     ProfileFilter, TimeRecurrence, Timeslot)
+
+ALL_MODELS = (User, Token, ServerSecret, SourceSystemType, SourceSystem, Incident, Tag, IncidentTag, Event,
+              Acknowledgement, Timeslot, TimeRecurrence, Filter, Media, Destination, NotificationProfile,
+              ProfileFilter, ProfileDestination, Outbox)

@@ -1,0 +1,49 @@
+"""Users, tokens, source systems and their types (MOD-1…MOD-4)."""
+from peewee import AutoField, BooleanField, CharField, ForeignKeyField, TextField
+
+from .base import BaseModel, TimestampField
+
+
+class User(BaseModel):
+    id = AutoField()
+    username = CharField(max_length=150, unique=True)
+    password = CharField(max_length=255, default="")
+    first_name = CharField(max_length=150, default="")
+    last_name = CharField(max_length=150, default="")
+    email = CharField(max_length=254, default="")
+    is_active = BooleanField(default=True)
+    is_staff = BooleanField(default=False)
+    is_superuser = BooleanField(default=False)
+
+    class Meta:
+        table_name = "user"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Token(BaseModel):
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE", backref="tokens")
+    key_hash = CharField(max_length=64, unique=True)
+    created = TimestampField()
+
+
+class ServerSecret(BaseModel):
+    name = CharField(max_length=40, primary_key=True)
+    value = TextField()
+
+
+class SourceSystemType(BaseModel):
+    name = CharField(max_length=32, primary_key=True)
+
+
+class SourceSystem(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=255)
+    type = ForeignKeyField(SourceSystemType, column_name="type_id", backref="sources")
+    user = ForeignKeyField(User, unique=True, backref="source_systems")
+    base_url = TextField(default="")
+
+    class Meta:
+        indexes = ((("name", "type"), True),)

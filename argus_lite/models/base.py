@@ -1,0 +1,23 @@
+"""The peewee base model and the field types shared by all tables."""
+from peewee import BigIntegerField, Model
+
+from .. import times
+from ..db import db
+
+
+class TimestampField(BigIntegerField):
+    """An instant stored as microseconds since the epoch (UTC); INFINITY for open end_times (INC-3)."""
+
+    def db_value(self, value):
+        if value is None or isinstance(value, int):
+            return value
+        return times.to_us(value)
+
+    def python_value(self, value):
+        return times.from_us(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False

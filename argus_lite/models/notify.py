@@ -1,0 +1,96 @@
+"""Timeslots, filters, media, destinations, notification profiles and the outbox (MOD-9, N-11)."""
+from peewee import (AutoField, BigIntegerField, BooleanField, CharField, CompositeKey, ForeignKeyField,
+                    IntegerField, SmallIntegerField, TextField)
+
+from .auth import User
+from .base import BaseModel, TimestampField
+from .incidents import Event
+
+
+class Timeslot(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="timeslots")
+    name = CharField(max_length=40)
+
+    class Meta:
+        indexes = ((("user", "name"), True),)
+
+
+class TimeRecurrence(BaseModel):
+    id = AutoField()
+    timeslot = ForeignKeyField(Timeslot, on_delete="CASCADE", backref="recurrences")
+    days = SmallIntegerField()          # bit d-1 set for ISO weekday d
+    start = BigIntegerField()           # microseconds since midnight
+    end = BigIntegerField()
+
+
+class Filter(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="filters")
+    name = CharField(max_length=40)
+    filter_string = TextField(default="")
+    filter = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("user", "name"), True),)
+
+
+class Media(BaseModel):
+    slug = CharField(max_length=20, primary_key=True)
+    name = CharField(max_length=20)
+
+
+class Destination(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="destinations")
+    media = ForeignKeyField(Media, column_name="media_id")
+    label = CharField(max_length=50, null=True)
+    address = CharField(max_length=254)       # email address or E.164 number
+    is_synced = BooleanField(default=False)   # MOD-1c
+
+    class Meta:
+        indexes = ((("user", "media", "label"), True), (("user", "media", "address"), True),
+                   (("media", "address"), False))
+
+
+class NotificationProfile(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="profiles")
+    name = CharField(max_length=40, null=True)
+    timeslot = ForeignKeyField(Timeslot, on_delete="CASCADE", backref="profiles")
+    active = BooleanField(default=True)
+
+    class Meta:
+        table_name = "notification_profile"
+        indexes = ((("user", "name"), True),)
+
+
+class ProfileFilter(BaseModel):
+    profile = ForeignKeyField(NotificationProfile, on_delete="CASCADE", backref="filter_links")
+    filter = ForeignKeyField(Filter, backref="profile_links")
+
+    class Meta:
+        primary_key = CompositeKey("profile", "filter")
+
+
+class ProfileDestination(BaseModel):
+    profile = ForeignKeyField(NotificationProfile, on_delete="CASCADE", backref="destination_links")
+    destination = ForeignKeyField(Destination, on_delete="CASCADE", backref="profile_links")
+
+    class Meta:
+        primary_key = CompositeKey("profile", "destination")
+
+
+class Outbox(BaseModel):
+    id = AutoField()
+    event = ForeignKeyField(Event)
+    media = CharField(max_length=20, column_name="media_id")
+    recipient = CharField(max_length=254)
+    subject = TextField()
+    body = TextField()
+    headers = TextField(default="{}")
+    created = TimestampField()
+    attempts = IntegerField(default=0)
+    next_attempt = TimestampField()
+    sent = TimestampField(null=True)
+    last_error = TextField(default="")

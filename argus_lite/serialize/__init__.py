@@ -1,0 +1,1 @@
+"""Rows to dicts, in the spec's field order; serializers never query."""

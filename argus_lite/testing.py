@@ -1,0 +1,77 @@
+"""A live argus_lite for other projects' tests: real waitress on a free port, a temporary database.
+
+In a test lab's conftest.py::
+
+    pytest_plugins = ["argus_lite.testing"]
+
+    def test_glue_posts_incident(argus_server):
+        client = MyGlue(url=argus_server.api_url, token=argus_server.source_token)
+        ...
+
+`argus_server` has url, api_url (…/api/v2), admin_token, source_token, source_pk and database_url.
+Call start_server() yourself to serve a PostgreSQL database instead of a temporary SQLite file.
+"""
+import dataclasses
+import threading
+
+import pytest
+
+
+@dataclasses.dataclass
+class LiveArgus:
+    url: str
+    admin_token: str
+    source_token: str
+    source_pk: int
+    database_url: str
+
+    @property
+    def api_url(self):
+        return f"{self.url}/api/v2"
+
+
+def start_server(database_url, **settings):
+    """Migrate, create an admin and a source system, serve on 127.0.0.1:<free port>. Returns (live, stop)."""
+    from . import auth, db, make_app, users
+
+    app = make_app(database_url=database_url, **settings)
+    db.migrate()
+    admin = users.create_user("admin", password="admin", is_superuser=True)
+    source = users.create_source_system("lab-source", "lab")
+    live = LiveArgus(url="", admin_token=auth.issue_token(admin), source_token=auth.issue_token(source.user),
+                     source_pk=source.id, database_url=database_url)
+    url, stop_server = serve_in_thread(app)
+    live.url = url
+
+    def stop():
+        stop_server()
+        db.db.obj.close_all()
+
+    return live, stop
+
+
+@pytest.fixture
+def argus_server(tmp_path):
+    """A live argus_lite with an admin token and a source-system token."""
+    live, stop = start_server(f"sqlite:///{tmp_path / 'argus_lite.sqlite3'}")
+    yield live
+    stop()
+
+
+
+def serve_in_thread(app, threads=4):
+    """Real waitress on 127.0.0.1:<free port> in a daemon thread. Returns (base URL, stop)."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    runner = threading.Thread(target=server.run, name="argus-lite-server", daemon=True)
+    runner.start()
+
+    def stop():
+        while server._map:          # closing every channel ends waitress's loop
+            for channel in list(server._map.values()):
+                channel.handle_close()
+        server.task_dispatcher.shutdown()
+        runner.join(timeout=10)
+
+    return f"http://127.0.0.1:{server.effective_port}", stop

@@ -1,0 +1,68 @@
+"""Creating users and source systems the way Argus does (MOD-1b, MOD-1c, MOD-4, USR-3, SRC-2)."""
+import re
+import secrets
+
+from peewee import IntegrityError
+
+from . import auth
+from .db import write_transaction
+from .models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
+
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
+ALL_DAYS = 0b1111111
+END_OF_DAY_US = (24 * 3600 * 10**6) - 1          # 23:59:59.999999
+
+
+class UserError(ValueError):
+    """A user or source system that cannot be created; the message names the problem."""
+
+
+def create_user(username, password=None, email="", is_superuser=False, first_name="", last_name=""):
+    """A user with its default timeslot (MOD-1b) and synced email destination (MOD-1c)."""
+    if not USERNAME.fullmatch(username or ""):
+        raise UserError(f"invalid username {username!r}: use letters, digits and @.+-_ (at most 150)")
+    with write_transaction():
+        if User.select().where(User.username == username).exists():
+            raise UserError(f"a user named {username!r} already exists")
+        user = User.create(username=username, email=email or "", first_name=first_name, last_name=last_name,
+                           password=auth.hash_password(password) if password else "",
+                           is_superuser=is_superuser, is_staff=is_superuser)
+        timeslot = Timeslot.create(user=user, name="All the time")
+        TimeRecurrence.create(timeslot=timeslot, days=ALL_DAYS, start=0, end=END_OF_DAY_US)
+        if user.email:
+            Destination.create(user=user, media="email", address=user.email, is_synced=True)
+    return user
+
+
+def set_password(user, password):
+    with write_transaction():
+        User.update(password=auth.hash_password(password)).where(User.id == user.id).execute()
+
+
+def source_type_name_error(name):
+    """MOD-3: a type name must be lower-case in the sense of str.islower()."""
+    if not isinstance(name, str) or not name.islower():
+        return f"'{name}' is not a lowercase string"
+    return None
+
+
+def create_source_system(name, type_name, base_url="", username=None):
+    """The type if needed, the source system and its own user (SRC-2: a taken username gets a suffix)."""
+    problem = source_type_name_error(type_name)
+    if problem:
+        raise UserError(problem)
+    if not name:
+        raise UserError("a source system needs a name")
+    with write_transaction():
+        kind, _ = SourceSystemType.get_or_create(name=type_name)
+        if SourceSystem.select().where((SourceSystem.name == name) & (SourceSystem.type == kind)).exists():
+            raise UserError(f"a source system {name!r} of type {type_name!r} already exists")
+        wanted = username or name
+        if User.select().where(User.username == wanted).exists():
+            wanted = f"{wanted}_{secrets.token_hex(3).upper()}"
+        user = create_user(wanted)
+        try:
+            return SourceSystem.create(name=name, type=kind, user=user, base_url=base_url or "")
+        except IntegrityError:
+            raise UserError(f"a source system {name!r} of type {type_name!r} already exists") from None
+

@@ -1,0 +1,123 @@
+"""Fixtures: every storage test runs on SQLite and, when ARGUS_LITE_TEST_POSTGRES_URL is set, on PostgreSQL."""
+import os
+import uuid
+
+import pytest
+import webtest
+
+from argus_lite import app as app_module
+from argus_lite import config, db, secret
+from tests.factories import make_source, make_user
+
+POSTGRES_URL = os.environ.get("ARGUS_LITE_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_configure(config):
+    if os.environ.get("ARGUS_LITE_REQUIRE_POSTGRES") and not POSTGRES_URL:
+        raise pytest.UsageError("ARGUS_LITE_REQUIRE_POSTGRES is set but ARGUS_LITE_TEST_POSTGRES_URL is not")
+
+
+def scratch_postgres_database():
+    """CREATE DATABASE with a unique name on the server of ARGUS_LITE_TEST_POSTGRES_URL; returns (url, drop)."""
+    import psycopg2
+
+    name = f"argus_lite_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(POSTGRES_URL)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}", drop
+
+
+@pytest.fixture(scope="session")
+def postgres_session_url():
+    """One migrated PostgreSQL database for the whole run; each test starts from emptied tables."""
+    url, drop = scratch_postgres_database()
+    db.open_database(url)
+    db.migrate()
+    db.db.obj.close_all()
+    yield url
+    if db.db.obj is not None:
+        db.db.obj.close_all()
+    drop()
+
+
+KEPT_TABLES = {"schema_version", "media"}   # written by the migrations themselves
+
+
+def empty_postgres_tables(url):
+    import psycopg2
+
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        tables = [name for (name,) in cursor.fetchall() if name not in KEPT_TABLES]
+        cursor.execute("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(f'"{name}"' for name in tables))
+    connection.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'argus_lite.sqlite3'}"
+    url = request.getfixturevalue("postgres_session_url")
+    empty_postgres_tables(url)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request, tmp_path):
+    """A database with no schema at all (migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    url, drop = scratch_postgres_database()
+    yield url
+    if db.db.obj is not None:
+        db.db.obj.close_all()
+    drop()
+
+
+def settings_for(database_url, **overrides):
+    return config.Settings.from_env({}, database_url=database_url, **overrides)
+
+
+@pytest.fixture
+def settings(database_url):
+    return settings_for(database_url)
+
+
+@pytest.fixture
+def wsgi_app(settings):
+    secret.forget()
+    application = app_module.make_app(settings)
+    db.migrate()
+    yield application
+    db.db.obj.close_all()
+
+
+@pytest.fixture
+def api(wsgi_app):
+    return webtest.TestApp(wsgi_app)
+
+
+@pytest.fixture
+def admin(wsgi_app):
+    return make_user("admin", email="admin@example.org", is_superuser=True)
+
+
+@pytest.fixture
+def end_user(wsgi_app):
+    return make_user("kari", email="kari@example.org", first_name="Kari", last_name="Nordmann")
+
+
+@pytest.fixture
+def source(wsgi_app):
+    return make_source("nav-trd", "nav", base_url="https://nav.example.net")

@@ -1,0 +1,102 @@
+"""The argus-lite command (USR-3): what operators' scripts rely on — output and exit codes."""
+import subprocess
+import sys
+
+import pytest
+
+from argus_lite import auth, cli, db
+from argus_lite.models import SourceSystem, Timeslot, User
+
+
+def run(database_url, *args):
+    return subprocess.run([sys.executable, "-m", "argus_lite.cli", *args], capture_output=True, text=True,
+                          env={"ARGUS_LITE_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}, timeout=60)
+
+
+@pytest.fixture
+def migrated(empty_database_url):
+    assert run(empty_database_url, "migrate").returncode == 0
+    yield empty_database_url
+    if db.db.obj is not None:
+        db.db.obj.close_all()
+
+
+def test_createuser_then_token(migrated):
+    made = run(migrated, "createuser", "kari", "--password", "pw", "--email", "kari@example.org")
+    assert made.returncode == 0, made.stderr
+    token = run(migrated, "token", "kari")
+    assert token.returncode == 0 and len(token.stdout.strip()) == 40
+    db.open_database(migrated)
+    with db.db.connection_context():
+        user = User.get(User.username == "kari")
+        assert not user.is_superuser and user.email == "kari@example.org"
+        assert [t.name for t in Timeslot.select().where(Timeslot.user == user)] == ["All the time"]  # MOD-1b
+
+
+def test_duplicate_user_fails_with_one_line(migrated):
+    assert run(migrated, "createuser", "kari").returncode == 0
+    again = run(migrated, "createuser", "kari")
+    assert again.returncode == 1
+    assert again.stderr.strip().count("\n") == 0 and "already exists" in again.stderr
+
+
+def test_admin_flag_makes_a_superuser(migrated):
+    assert run(migrated, "createuser", "boss", "--admin").returncode == 0
+    db.open_database(migrated)
+    with db.db.connection_context():
+        assert User.get(User.username == "boss").is_superuser
+
+
+def test_create_source_prints_its_pk(migrated):
+    made = run(migrated, "create-source", "nav-trd", "--type", "nav", "--base-url", "https://nav.example.net")
+    assert made.returncode == 0, made.stderr
+    db.open_database(migrated)
+    with db.db.connection_context():
+        source = SourceSystem.get(SourceSystem.id == int(made.stdout))
+        assert (source.name, source.type_id, source.user.username) == ("nav-trd", "nav", "nav-trd")
+    duplicate = run(migrated, "create-source", "nav-trd", "--type", "nav")
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    bad_type = run(migrated, "create-source", "x", "--type", "NAV")
+    assert bad_type.returncode == 1 and "lowercase" in bad_type.stderr
+
+
+def test_token_for_unknown_user_fails(migrated):
+    answer = run(migrated, "token", "nobody")
+    assert answer.returncode == 1 and answer.stdout == "" and "nobody" in answer.stderr
+
+
+def test_initial_setup_prints_working_credentials(empty_database_url):
+    first = run(empty_database_url, "initial-setup")
+    assert first.returncode == 0, first.stderr
+    lines = dict(line.split(":", 1) for line in first.stdout.strip().splitlines())
+    db.open_database(empty_database_url)
+    with db.db.connection_context():
+        admin = User.get(User.username == "admin")
+        assert admin.is_superuser and auth.check_password(lines["password"].strip(), admin.password)
+    again = run(empty_database_url, "initial-setup")
+    assert again.returncode == 1 and "exists already" in again.stderr
+    db.db.obj.close_all()
+
+
+def test_unreachable_database_is_one_line():
+    answer = run("postgresql://nobody@127.0.0.1:1/nothing", "migrate")
+    assert answer.returncode == 1 and answer.stderr.startswith("argus-lite: database unavailable")
+    assert answer.stderr.strip().count("\n") == 0
+
+
+def test_bad_setting_names_the_variable(tmp_path):
+    answer = subprocess.run([sys.executable, "-m", "argus_lite.cli", "migrate"], capture_output=True, text=True,
+                            env={"ARGUS_LITE_EMAIL_PORT": "x", "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+    assert answer.returncode == 1
+    assert answer.stderr.strip() == "argus-lite: ARGUS_LITE_EMAIL_PORT: not an integer: 'x'"
+
+
+def test_commands_without_schema_say_so(tmp_path):
+    answer = run(f"sqlite:///{tmp_path / 'new.sqlite3'}", "createuser", "kari")
+    assert answer.returncode == 1 and "migrate" in answer.stderr
+
+
+def test_main_returns_exit_codes_in_process(empty_database_url):
+    assert cli.main(["migrate"], environ={"ARGUS_LITE_DATABASE_URL": empty_database_url}) == 0
+    assert cli.main(["token", "ghost"], environ={"ARGUS_LITE_DATABASE_URL": empty_database_url}) == 1
+    db.db.obj.close_all()

@@ -1,0 +1,46 @@
+"""The SQL files in sql/ and the peewee models describe the same schema, on both backends."""
+from argus_lite import db
+from argus_lite.models import ALL_MODELS
+
+
+def test_migrate_twice_is_a_no_op(empty_database_url):
+    db.open_database(empty_database_url)
+    assert db.schema_is_empty()
+    first = db.migrate()
+    assert first and first[0] == "0001_initial.sql"
+    assert db.migrate() == []
+    with db.db.connection_context():
+        versions = db.db.execute_sql('SELECT "version" FROM "schema_version"').fetchall()
+    assert [row[0] for row in versions] == list(range(1, len(first) + 1))
+    db.db.obj.close_all()
+
+
+def test_both_backends_have_the_same_migrations():
+    from importlib.resources import files
+
+    folder = files("argus_lite.sql")
+    names = {kind: sorted(p.name for p in (folder / kind).iterdir() if p.name.endswith(".sql"))
+             for kind in ("sqlite", "postgresql")}
+    assert names["sqlite"] == names["postgresql"]
+
+
+def test_models_match_the_schema(wsgi_app):
+    with db.db.connection_context():
+        tables = set(db.db.get_tables())
+        for model in ALL_MODELS:
+            table = model._meta.table_name
+            assert table in tables, table
+            columns = {column.name: column for column in db.db.get_columns(table)}
+            fields = {field.column_name: field for field in model._meta.sorted_fields}
+            assert set(columns) == set(fields), table
+            for name, field in fields.items():
+                if not columns[name].primary_key:
+                    assert columns[name].null == field.null, f"{table}.{name} nullability"
+            declared = {tuple(fields_of(model, index)) for index in model._meta.indexes}
+            existing = {tuple(index.columns) for index in db.db.get_indexes(table)}
+            assert declared <= existing, f"{table}: indexes {declared - existing} missing in SQL"
+
+
+def fields_of(model, index):
+    names, _unique = index
+    return [model._meta.fields[name].column_name for name in names]
