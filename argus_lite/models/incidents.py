@@ -65,3 +65,34 @@ class Acknowledgement(BaseModel):
 
     class Meta:
         indexes = ((("incident", "expiration"), False),)
+
+
+EVENT_TYPES = {"STA": "Incident start", "END": "Incident end", "CHI": "Incident change", "CLO": "Close",
+               "REO": "Reopen", "ACK": "Acknowledge", "OTH": "Other", "LES": "Stateless"}   # MOD-7
+
+
+def tags_of(incident_ids):
+    """{incident pk: [IncidentTag with .tag loaded]} in attach order, in one query (MOD-6)."""
+    found = {pk: [] for pk in incident_ids}
+    if not found:
+        return found
+    relations = (IncidentTag.select(IncidentTag, Tag).join(Tag)
+                 .where(IncidentTag.incident.in_(list(found))).order_by(IncidentTag.id))
+    for relation in relations:
+        found[relation.incident_id].append(relation)
+    return found
+
+
+def acked_among(incident_ids, now):
+    """The pks among incident_ids with an active acknowledgement (INC-9), in one query."""
+    if not incident_ids:
+        return set()
+    active = (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now))
+    rows = (Acknowledgement.select(Acknowledgement.incident).distinct()
+            .where(Acknowledgement.incident.in_(list(incident_ids)) & active).tuples())
+    return {incident_pk for (incident_pk,) in rows}
+
+
+def with_source():
+    """Incidents selected with their source system, so serializing needs no query per row."""
+    return Incident.select(Incident, SourceSystem).join(SourceSystem)

@@ -1,0 +1,75 @@
+"""Incidents, sources, events and acks as the API shows them (INC-1, MOD-4, MOD-7, MOD-8)."""
+import urllib.parse
+
+from .. import times
+from ..models.incidents import EVENT_TYPES, acked_among, tags_of
+from ..times import INFINITY, format_time
+
+
+def source(row):
+    return {"pk": row.id, "name": row.name, "type": {"name": row.type_id}, "user": row.user_id,
+            "base_url": row.base_url}
+
+
+def incident(row, tag_relations, is_acked, now):
+    """INC-1, in its key order; row.source must be loaded (models.incidents.with_source)."""
+    return {
+        "pk": row.id,
+        "start_time": format_time(row.start_time),
+        "end_time": format_time(row.end_time),
+        "source": source(row.source),
+        "source_incident_id": row.source_incident_id,
+        "details_url": details_url(row.details_url, row.source.base_url),
+        "description": row.description,
+        "level": row.level,
+        "ticket_url": row.ticket_url,
+        "tags": [tag(relation) for relation in tag_relations],
+        "stateful": row.end_time is not None,
+        "open": is_open(row.end_time, now),
+        "acked": is_acked,
+    }
+
+
+def incidents(rows, now=None):
+    """A list of incidents (rows from with_source()) in a fixed number of queries: tags, then acks."""
+    rows = list(rows)
+    now = now or times.now()
+    pks = [row.id for row in rows]
+    tags, acked = tags_of(pks), acked_among(pks, now)
+    return [incident(row, tags[row.id], row.id in acked, now) for row in rows]
+
+
+def is_open(end_time, now):
+    """MOD-5: stateful and ending later than now (infinity always is)."""
+    return end_time is INFINITY or (end_time is not None and end_time > now)
+
+
+def details_url(stored, base_url):
+    """INC-9a: a relative details_url is resolved against the source's base_url."""
+    if stored.strip() and base_url.strip():
+        return urllib.parse.urljoin(base_url, stored)
+    return stored
+
+
+def tag(relation):
+    return {"added_by": relation.added_by_id, "added_time": format_time(relation.added_time),
+            "tag": relation.tag.text}
+
+
+def event(row, actor_username):
+    """MOD-7."""
+    return {
+        "pk": row.id,
+        "incident": row.incident_id,
+        "actor": {"pk": row.actor_id, "username": actor_username},
+        "timestamp": format_time(row.timestamp),
+        "received": format_time(row.received),
+        "type": {"value": row.type, "display": EVENT_TYPES[row.type]},
+        "description": row.description,
+    }
+
+
+def ack(row, event_row, actor_username):
+    """MOD-8: the ack's pk is its event's pk."""
+    return {"pk": row.event_id, "event": event(event_row, actor_username),
+            "expiration": format_time(row.expiration)}
