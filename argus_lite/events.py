@@ -2,7 +2,7 @@
 (EV-2…EV-5, EV-8, EV-9, EV-12, SM-1, SM-2). Shared by the single and the bulk endpoints (BLK-3)."""
 from . import auth, errors, times
 from .fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
-                     required, text)
+                     required, shown, text)
 from .models import Acknowledgement, Event, Incident
 from .models.incidents import EVENT_TYPES
 from .serialize.incidents import is_open
@@ -17,7 +17,7 @@ def event_type(raw):
     if raw is None:
         raise Invalid("This field may not be null.")
     if not isinstance(raw, str) or raw not in EVENT_TYPES:
-        raise Invalid(f'"{raw}" is not a valid choice.')
+        raise Invalid(f'"{shown(raw)}" is not a valid choice.')
     return raw
 
 

@@ -146,7 +146,12 @@ def shown(raw):
         return "None"
     if isinstance(raw, bool):
         return "True" if raw else "False"
-    return str(raw)
+    return printable(str(raw))
+
+
+def printable(value):
+    """Request text echoed in an answer: lone surrogates (valid in JSON, not in UTF-8) become "?"."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def json_type(value):

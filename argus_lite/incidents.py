@@ -10,7 +10,7 @@ from peewee import IntegrityError
 from . import errors, times
 from .db import db, is_sqlite
 from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
-                     read_fields, required, text, url)
+                     printable, read_fields, required, text, url)
 from .models import Event, Incident, IncidentTag, SourceSystem, Tag
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
@@ -184,7 +184,7 @@ CHANGE_FIELDS = {"details_url": optional(text(null_as_empty=True)), "ticket_url"
 
 def read_changes(body, tags_required):
     """INC-7: only the changeable keys; others answer with string values and change nothing."""
-    refused = {key: "The field is not allowed to be changed." if key in NOT_CHANGEABLE
+    refused = {printable(key): "The field is not allowed to be changed." if key in NOT_CHANGEABLE
                else "The field does not exist." for key in body if key not in CHANGEABLE}
     if refused:
         raise errors.bad_request(refused)
