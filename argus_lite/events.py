@@ -9,6 +9,7 @@ from .serialize.incidents import is_open
 
 SOURCE_MAY_POST = {"END", "OTH", "CHI", "STA", "LES"}      # STA/LES pass on to table B, which refuses them
 END_USER_MAY_POST = {"CLO", "REO", "OTH", "ACK"}           # ACK too: table B names the acks endpoint
+ONLY_END_USERS = "Only end users can acknowledge incidents."   # EV-13
 
 
 # Reading bodies (EV-8, EV-3, EV-4) --------------------------------------------------------------
@@ -66,6 +67,14 @@ def state_error(incident, type_code, acks_url):
 
 def has_event(incident, type_code):
     return Event.select().where((Event.incident == incident.id) & (Event.type == type_code)).exists()
+
+
+def post(incident, user, values, now, acks_url):
+    """EV-2 table B, then SM-2; the single and the bulk endpoint both come here (BLK-3)."""
+    refusal = state_error(incident, values["type"], acks_url)
+    if refusal:
+        raise errors.bad_request({"type": refusal})
+    return record_event(incident, user, values, now)
 
 
 def record_event(incident, user, values, now):

@@ -5,8 +5,6 @@ from ..models import Acknowledgement, Event, User
 from ..notify import outbox
 from ..serialize import incidents as serialize
 
-ONLY_END_USERS = "Only end users can acknowledge incidents."
-
 
 def install(app, version):
     many = f"/api/{version}/incidents/<incident_pk:int>/acks"
@@ -52,7 +50,7 @@ def get_ack(incident_pk, ack_pk):
 
 def create_ack(incident_pk):
     """EV-4, EV-12; EV-13: source systems may not acknowledge."""
-    user = auth.require_end_user(ONLY_END_USERS)
+    user = auth.require_end_user(events.ONLY_END_USERS)
     incidents.get_or_404(incident_pk)
     now = times.now()
     values = events.read_ack(web.json_body(), now)

@@ -11,7 +11,7 @@ from ..errors import ApiError
 from ..fields import MISSING, Invalid, integer, json_type
 from ..notify import outbox
 from ..serialize import incidents as serialize
-from . import acks, events as event_routes
+from .events import acks_url
 
 
 def install(app, version):
@@ -33,7 +33,7 @@ def bulk_ticket_url():
 
 def bulk_acks():
     """EV-4/EV-12 per incident; EV-13: end users only."""
-    user = auth.require_end_user(acks.ONLY_END_USERS)
+    user = auth.require_end_user(events.ONLY_END_USERS)
     body = web.json_body()
     ids = read_ids(body)
     now = times.now()
@@ -57,8 +57,8 @@ def bulk_events():
         raise errors.bad_request({"event": {"type": refusal}})
 
     def post(incident):
-        url = event_routes.acks_url(incident.id, "v2")
-        event = event_routes.post_checked(incident, user, values, now, url)
+        url = acks_url(incident.id, "v2")
+        event = events.post(incident, user, values, now, url)
         return serialize.event(event, user.username), [event]
     return apply_each(ids, "event", post)
 

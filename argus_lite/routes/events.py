@@ -52,18 +52,10 @@ def post_event(incident_pk, version):
     if refusal:
         raise errors.bad_request({"type": refusal})
     with write_transaction():
-        event = post_checked(incidents.locked(incident_pk), user, values, now, acks_url(incident_pk, version))
+        event = events.post(incidents.locked(incident_pk), user, values, now, acks_url(incident_pk, version))
         outbox.enqueue_for_events([event], web.settings())
     web.created()
     return serialize.event(event, user.username)
-
-
-def post_checked(incident, user, values, now, url_of_acks):
-    """EV-2 table B, then SM-2; shared with the bulk endpoint (BLK-3)."""
-    refusal = events.state_error(incident, values["type"], url_of_acks)
-    if refusal:
-        raise errors.bad_request({"type": refusal})
-    return events.record_event(incident, user, values, now)
 
 
 def acks_url(incident_pk, version):
