@@ -65,11 +65,12 @@ def tag_item(raw):
         raise Invalid({"tag": ["This field is required."]})
     try:
         tag_text = text()(raw["tag"])
+    except Invalid as problem:          # null, not text, NUL: DRF's field messages, in a list
+        raise Invalid({"tag": problem.detail}) from None
+    try:
         return parse_tag(tag_text)
-    except Invalid as problem:
-        message = problem.detail[0]
-        raise Invalid({"tag": message if isinstance(raw["tag"], str) and "\x00" not in raw["tag"]
-                       else [message]}) from None
+    except Invalid as problem:          # TAG-2: the key=value messages are plain strings
+        raise Invalid({"tag": problem.detail[0]}) from None
 
 
 def tag_list(raw):

@@ -171,6 +171,7 @@ def test_unknown_incident_is_404(api, source):  # EV-8, EV-7
     api.post_json("/api/v2/incidents/99/events/", {"type": "OTH", "timestamp": T}, headers=source.headers,
                   status=404)
     api.get("/api/v1/incidents/99/events/", headers=source.headers, status=404)
+    assert Event.select().count() == 0
 
 
 @pytest.mark.parametrize("version", V)
