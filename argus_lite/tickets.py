@@ -55,6 +55,8 @@ class HttpPlugin:
     def create_ticket(cls, incident, settings):
         if not settings.ticket_endpoint:
             raise TicketSettingsError("ARGUS_LITE_TICKET_ENDPOINT is not set.")
+        if not settings.ticket_endpoint.lower().startswith(("http://", "https://")):
+            raise TicketSettingsError("ARGUS_LITE_TICKET_ENDPOINT must be an http:// or https:// URL.")
         request = urllib.request.Request(settings.ticket_endpoint, data=json.dumps(incident).encode("utf-8"),
                                          headers={"Content-Type": "application/json"}, method="POST")
         try:

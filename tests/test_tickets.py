@@ -132,4 +132,7 @@ def test_http_plugin_unreachable_and_unset(api, database_url, source, end_user):
     assert put(unreachable, end_user, incident, status=503).startswith("Cannot reach the ticket system")
     unset = ticket_api(database_url, ticket_plugin="http")
     assert put(unset, end_user, incident, status=400) == "ARGUS_LITE_TICKET_ENDPOINT is not set."
+    local_file = ticket_api(database_url, ticket_plugin="http", ticket_endpoint="file:///etc/hostname")
+    assert put(local_file, end_user, incident, status=400) == \
+        "ARGUS_LITE_TICKET_ENDPOINT must be an http:// or https:// URL."
     assert Incident.get_by_id(incident.id).ticket_url == ""
