@@ -108,8 +108,18 @@ def attach(incident, pairs, user, now):
                .where(IncidentTag.incident == incident.id)}
     added = [pair for pair in pairs if pair not in current]
     for pair in added:
-        IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
+        attach_one(incident, pair, user, now)
     return added
+
+
+def attach_one(incident, pair, user, now):
+    """A concurrent TAG-5 DELETE may remove the unused tag row between reading and linking it (PostgreSQL
+    then refuses the link): make the row again once."""
+    try:
+        with db.atomic():
+            IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
+    except IntegrityError:
+        IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
 
 
 # Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
