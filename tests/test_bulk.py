@@ -35,6 +35,7 @@ def test_all_unknown_is_400(api, end_user):  # BLK-2
 
 @pytest.mark.parametrize("sent, expected", [
     ({"ticket_url": "x"}, {"ids": ["This field is required."]}),
+    ({}, {"ids": ["This field is required."], "ticket_url": ["This field is required."]}),
     ({"ids": [], "ticket_url": "x"}, {"ids": ["This list may not be empty."]}),
     ({"ids": ["a", 1, None], "ticket_url": "x"}, {"ids": {"0": ["A valid integer is required."],
                                                           "2": ["A valid integer is required."]}}),

@@ -25,19 +25,16 @@ def install(app, version):
 def bulk_ticket_url():
     """INC-13 per incident."""
     user = auth.require_user()
-    body = web.json_body()
-    ids = read_ids(body)
-    value = incidents.read_ticket_url(body)
+    ids, value = read_request(web.json_body(), incidents.read_ticket_url)
     return apply_each(ids, "ticket_url", lambda incident: (value, incidents.set_ticket_url(incident, value, user)))
 
 
 def bulk_acks():
     """EV-4/EV-12 per incident; EV-13: end users only."""
     user = auth.require_end_user(events.ONLY_END_USERS)
-    body = web.json_body()
-    ids = read_ids(body)
     now = times.now()
-    values = nested(body, "ack", lambda part: events.read_ack(part, now))
+    ids, values = read_request(web.json_body(),
+                               lambda body: nested(body, "ack", lambda part: events.read_ack(part, now)))
 
     def acknowledge(incident):
         ack, event = events.record_ack(incident, user, values, now)
@@ -48,10 +45,9 @@ def bulk_acks():
 def bulk_events():
     """EV-8, EV-2 per incident: table A refuses the request, table B one entry (BLK-4, BLK-3)."""
     user = auth.require_user()
-    body = web.json_body()
-    ids = read_ids(body)
     now = times.now()
-    values = nested(body, "event", lambda part: events.read_event(part, user, now))
+    ids, values = read_request(web.json_body(),
+                               lambda body: nested(body, "event", lambda part: events.read_event(part, user, now)))
     refusal = events.poster_kind_error(user, values["type"])
     if refusal:
         raise errors.bad_request({"event": {"type": refusal}})
@@ -61,6 +57,19 @@ def bulk_events():
         event = events.post(incident, user, values, now, url)
         return serialize.event(event, user.username), [event]
     return apply_each(ids, "event", post)
+
+
+def read_request(body, read_change):
+    """BLK-1, BLK-4: the ids and the endpoint's own key, with the errors of both reported together."""
+    problems, found = {}, []
+    for read in (read_ids, read_change):
+        try:
+            found.append(read(body))
+        except ApiError as error:
+            problems.update(error.body)
+    if problems:
+        raise errors.field_errors(problems)
+    return found
 
 
 def read_ids(body):
