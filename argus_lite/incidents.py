@@ -127,7 +127,7 @@ def attach_one(incident, pair, user, now):
 CREATE_FIELDS = {
     "start_time": required(datetime_value),
     "end_time": optional(end_time, times.INFINITY),
-    "source": optional(lambda raw: raw),
+    "source": optional(lambda raw: MISSING if raw is None else raw),     # null: as if absent
     "source_incident_id": optional(text(max_length=255), ""),
     "details_url": optional(text(null_as_empty=True), ""),
     "description": optional(text(null_as_empty=True), ""),

@@ -135,6 +135,11 @@ def test_superuser_names_any_source(api, admin, source):  # INC-5.2
         {"source": ["Incorrect type. Expected pk value, received str."]}
 
 
+def test_source_null_means_the_callers_own(api, source):  # INC-5.1 (docs/deviations.md)
+    answer = api.post_json("/api/v2/incidents/", body(source=None), headers=source.headers, status=201).json
+    assert answer["source"]["pk"] == source.source.id
+
+
 def test_non_superuser_may_only_name_its_own_source(api, source, end_user):  # INC-5.3
     api.post_json("/api/v2/incidents/", body(source=source.source.id), headers=source.headers, status=201)
     other = make_source("zabbix", "zabbix")
