@@ -14,6 +14,8 @@ from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, jso
 from .models import Event, Incident, IncidentTag, SourceSystem, Tag
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
+# (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
+TAG_KEY_MAX, TAG_VALUE_MAX = 255, 500
 DUPLICATE_ID = "An incident with this source_incident_id already exists for this source."
 NOT_CHANGEABLE = ("pk", "id", "start_time", "end_time", "source", "source_incident_id", "description")
 CHANGEABLE = ("details_url", "ticket_url", "level", "tags")
@@ -54,8 +56,10 @@ def parse_tag(tag_text):
     key, value = key.strip(), value.strip()
     if not key:
         raise Invalid("The key of the tag cannot be empty.")
-    if not TAG_KEY.fullmatch(key) or len(key) > 255:
+    if not TAG_KEY.fullmatch(key) or len(key) > TAG_KEY_MAX:
         raise Invalid("Enter a valid key consisting of lowercase letters, numbers and underscores.")
+    if len(value) > TAG_VALUE_MAX:
+        raise Invalid(f"Ensure the value of the tag has no more than {TAG_VALUE_MAX} characters.")
     return key, value
 
 

@@ -1,6 +1,8 @@
 """Random JSON never gives a 500, and a refused write leaves no trace (C-1, C-2, C-10), for POST incidents,
 PATCH incident, POST events and POST acks."""
 import json
+import random
+import string
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -8,7 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from argus_lite.models import Acknowledgement, Event, Incident, IncidentTag, Tag
 from tests.factories import make_incident
 
-NASTY_TEXT = st.sampled_from(["", "\x00", "a=\x00", "\ud800", "x" * 70000, "infinity", "null", "2024-05-02",
+LONG_RANDOM = "".join(random.Random(4711).choice(string.printable + "æøå€😀") for _ in range(6000))
+NASTY_TEXT = st.sampled_from([LONG_RANDOM, "a=" + LONG_RANDOM, "k=" + LONG_RANDOM[:500], "", "\x00", "a=\x00", "\ud800", "x" * 70000, "infinity", "null", "2024-05-02",
                               "2024-05-02T08:15:00+02:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00",
                               "a=b", "=", "A=b", " k = v ", "END", "CLO", "REO", "ACK", "STA", "OTH", "https://x.example",
                               "5", "-1", "99999999999999999999999", "1e400"])

@@ -60,6 +60,12 @@ def test_values_are_stored_and_shown(api, source):  # INC-2, INC-9a, C-4
     assert answer["pk"] != 77 and answer["acked"] is False
 
 
+def test_longest_tag_is_stored(api, source):  # TAG-1 bounds (docs/deviations.md)
+    text = "k" * 255 + "=" + "".join(chr(0x1F600 + i * 7 % 80) for i in range(500))     # 4 UTF-8 bytes each
+    answer = api.post_json("/api/v2/incidents/", body(tags=[{"tag": text}]), headers=source.headers, status=201).json
+    assert answer["tags"][0]["tag"] == text
+
+
 def test_repeated_tags_collapse(api, source):  # INC-11, TAG-3
     answer = api.post_json("/api/v2/incidents/", body(tags=[{"tag": "a=1"}, {"tag": "a = 1"}]),
                            headers=source.headers, status=201).json
@@ -82,6 +88,9 @@ def test_repeated_tags_collapse(api, source):  # INC-11, TAG-3
      {"tags": [{}, {"tag": "The tag does not have its delimiter: =."}, {"tag": "The key of the tag cannot be empty."},
                {"tag": "Enter a valid key consisting of lowercase letters, numbers and underscores."},
                {"tag": ["This field is required."]}, {"tag": ["This field is required."]}]}),  # TAG-2
+    (body(tags=[{"tag": "k=" + "v" * 501}, {"tag": "k" * 256 + "=v"}]),
+     {"tags": [{"tag": "Ensure the value of the tag has no more than 500 characters."},
+               {"tag": "Enter a valid key consisting of lowercase letters, numbers and underscores."}]}),
     (body(end_time="2024-05-02T08:00:00+02:00"), {"non_field_errors": ["'end_time' cannot be before 'start_time'."]}),
 ])
 def test_invalid_bodies_are_refused_and_nothing_written(api, source, sent, expected):  # INC-11, TAG-2, C-10
