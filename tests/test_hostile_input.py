@@ -87,3 +87,24 @@ def test_post_event(api, source, end_user, incident, who, body):
 @given(body=ACK)
 def test_post_ack(api, end_user, incident, body):
     send(api, "POST", f"/api/v1/incidents/{incident.id}/acks/", body, end_user)
+
+
+BULK = body_with({"ids": st.lists(SCALARS, max_size=3) | SCALARS | st.just([1, 2, 999]), "ticket_url": SCALARS,
+                  "ack": ACK, "event": EVENT})
+FEW = settings(FUZZ, max_examples=15)
+
+
+@pytest.mark.parametrize("name", ["ticket_url", "acks", "events"])
+@FEW
+@given(body=BULK, by_source=st.booleans())
+def test_bulk(api, source, end_user, incident, name, body, by_source):  # BLK-1, BLK-4
+    send(api, "POST", f"/api/v2/incidents/{name}/bulk/", body, source if by_source else end_user)
+
+
+@FEW
+@given(body=JSON)
+def test_other_writes(api, admin, incident, body):  # TAG-4, SRC-2, SRC-3, SRC-5, EV-5, INC-13
+    for method, url in [("POST", f"/api/v2/incidents/{incident.id}/tags/"), ("POST", "/api/v2/incidents/sources/"),
+                        ("PATCH", "/api/v2/incidents/sources/1/"), ("POST", "/api/v2/incidents/source-types/"),
+                        ("PUT", f"/api/v2/incidents/{incident.id}/ticket_url/")]:
+        send(api, method, url, body, admin)
