@@ -90,7 +90,8 @@ def any_of(column, placeholder):
     """column matches one of a list given as ONE parameter (see id_list), so the SQL text stays the same
     for any number of ids: json_each on SQLite, = ANY(array) on PostgreSQL."""
     if is_sqlite():
-        return column.in_(NodeList((SQL("SELECT value FROM json_each("), placeholder, SQL(")")), glue=""))
+        return column.in_(NodeList((SQL("SELECT value FROM json_each("), placeholder, SQL(")")), glue="",
+                                   parens=True))
     return NodeList((column, SQL("= ANY("), placeholder, SQL(")")))
 
 
