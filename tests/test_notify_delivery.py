@@ -270,3 +270,45 @@ def test_cli_prints_the_pending_count(notify_api, notify_settings, kari, nav):  
                           env={"ARGUS_LITE_DATABASE_URL": notify_settings.database_url, "PATH": ""},
                           capture_output=True, text=True, check=True)
     assert done.stdout == "2\n"
+
+
+def test_end_to_end_over_http_and_smtp(notify_settings, sink):  # N-1, N-3, N-11
+    """Real waitress, real worker, real SMTP: a source posts an incident, a user acknowledges it."""
+    import json
+    import urllib.request
+
+    from argus_lite.testing import serve_in_thread
+
+    secret.forget()
+    application = app_module.make_app(notify_settings)
+    db.migrate()
+    client = webtest.TestApp(application)
+    kari, ola = make_user("kari", email="kari@example.org"), make_user("ola", email="ola@example.org")
+    nav = make_source("nav-trd", "nav")
+    all_week = [{"days": [1, 2, 3, 4, 5, 6, 7], "all_day": True}]
+    room = '{"sourceSystemIds": [], "tags": ["room=b201"]}'
+    add_profile(client, kari, all_week, room)
+    add_profile(client, ola, all_week, room, filter_object={"acked": True})   # sees the ack counted (N-1)
+    url, stop_server = serve_in_thread(application)
+    running = worker.Worker(notify_settings, poll_seconds=0.05).start()
+
+    def post(path, body, caller):
+        request = urllib.request.Request(f"{url}{path}", json.dumps(body).encode(), method="POST", headers={
+            "Content-Type": "application/json", **caller.headers})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    try:
+        incident = post("/api/v2/incidents/", {"start_time": "2026-11-23T10:00:00+01:00", "description": "down",
+                                               "tags": [{"tag": "room=b201"}]}, nav)
+        post(f"/api/v2/incidents/{incident['pk']}/acks/", {"description": "on it"}, kari)
+        received = sink.wait_for(3)
+        with db.db.connection_context():
+            assert Outbox.select().count() == 3
+    finally:
+        running.stop()
+        stop_server()
+        db.db.obj.close_all()
+    assert sorted((to[0], m["Subject"].split(":")[0]) for to, m in received) == [
+        ("kari@example.org", "[Argus] 'Acknowledge'"), ("kari@example.org", "[Argus] 'Incident start'"),
+        ("ola@example.org", "[Argus] 'Acknowledge'")]
