@@ -66,13 +66,7 @@ def rule_of(filter_string, filter_json, fallback):
     if flags.get("maxlevel") is not None and fallback.get("maxlevel") is not None:
         values["maxlevel"] = min(flags["maxlevel"], fallback["maxlevel"])
     return Rule(source_ids=frozenset(lists.get("sourceSystemIds") or ()),
-                tags=frozenset(normal_tag(text) for text in lists.get("tags") or ()), **values)
-
-
-def normal_tag(text):
-    """TAG-1: key and value trimmed around the first '='."""
-    key, _, value = text.partition("=")
-    return f"{key.strip()}={value.strip()}"
+                tags=frozenset(lists.get("tags") or ()), **values)
 
 
 def is_empty(rule):
