@@ -166,9 +166,11 @@ def read_address(settings, slug, user, row):
     except ValueError as error:
         raise errors.field_error(key, str(error)) from None
     if slug == "email" and address == User.get_by_id(user.id).email and not (row and row.is_synced):
-        raise errors.field_error("non_field_errors", "This email address is already registered in another destination.")
+        raise errors.field_error("non_field_errors",
+                                 "This email address is already registered in another destination.")
     if others(user, slug, row).where(Destination.address == address).exists():
-        raise errors.field_error(key, "Email address already exists" if slug == "email" else "Phone number already exists")
+        raise errors.field_error(key, "Email address already exists" if slug == "email"
+                                 else "Phone number already exists")
     return address
 
 

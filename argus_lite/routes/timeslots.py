@@ -197,9 +197,7 @@ def read_time(item, key, problems):
         problems[key] = ["This field is required."]
         return None
     try:
-        moment = times.parse_time_of_day(item[key])
-        if moment.tzinfo is not None:
-            raise ValueError("a time of day has no offset")
+        moment = times.parse_time_of_day(item[key]).replace(tzinfo=None)   # Argus drops an offset
     except (ValueError, TypeError):
         problems[key] = [BAD_TIME]
         return None
