@@ -312,3 +312,21 @@ def test_end_to_end_over_http_and_smtp(notify_settings, sink):  # N-1, N-3, N-11
     assert sorted((to[0], m["Subject"].split(":")[0]) for to, m in received) == [
         ("kari@example.org", "[Argus] 'Acknowledge'"), ("kari@example.org", "[Argus] 'Incident start'"),
         ("ola@example.org", "[Argus] 'Acknowledge'")]
+
+
+def test_serve_starts_the_worker_when_sending_is_on(notify_api, notify_settings, sink, kari, nav):  # N-11
+    add_profile(notify_api, kari, WEEKDAY_HOURS, BOTH_TAGS)
+    incident = make_incident(nav, tags=["room=b201", "site=trd"], start_time=oslo(2026, 11, 23, 10, 0))
+    enqueue(incident, notify_settings)
+    db.db.obj.close_all()
+    environment = {"ARGUS_LITE_DATABASE_URL": notify_settings.database_url, "PATH": "",
+                   "ARGUS_LITE_SEND_NOTIFICATIONS": "true", "ARGUS_LITE_EMAIL_HOST": "127.0.0.1",
+                   "ARGUS_LITE_EMAIL_PORT": str(sink.port)}
+    server = subprocess.Popen([sys.executable, "-m", "argus_lite.cli", "serve", "--port", str(free_port())],
+                              env=environment, stderr=subprocess.DEVNULL)
+    try:
+        received = sink.wait_for(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert [to for to, _ in received] == [["kari@example.org"]]
