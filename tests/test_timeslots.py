@@ -87,3 +87,17 @@ def test_another_users_timeslot_is_unknown(api, end_user, other):  # owner scope
 
 def test_needs_a_token(api):  # C-1
     api.get(TS.format(v="v2"), status=401)
+
+
+def test_list_costs_a_fixed_number_of_queries(api, end_user):  # TS-2
+    from playhouse.test_utils import count_queries
+
+    def cost():
+        with count_queries() as counter:
+            api.get(TS.format(v="v2"), headers=end_user.headers)
+        return counter.count
+
+    one = cost()
+    for name in ("b", "c", "d"):
+        api.post_json(TS.format(v="v2"), {**OFFICE, "name": name}, headers=end_user.headers)
+    assert cost() == one
