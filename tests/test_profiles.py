@@ -151,3 +151,9 @@ def test_another_users_profile_is_unknown(api, end_user, other, parts):  # owner
         assert api.get(NP.format(v=version), headers=end_user.headers).json == []
     api.delete(f"{NP.format(v='v2')}{pk}/", headers=end_user.headers, status=404)
     assert NotificationProfile.get_by_id(pk).active is True
+
+
+def test_null_pks_are_field_errors(api, end_user, parts):  # NP-3, C-2
+    assert api.post_json(NP.format(v="v2"), {"timeslot": None, "filters": [None]}, headers=end_user.headers,
+                         status=400).json == {"timeslot": ["This field may not be null."],
+                                              "filters": ["This field may not be null."]}

@@ -143,6 +143,8 @@ def read_name(value, user, row):
 
 def read_filter_string(value):
     """NF-3: text holding {"sourceSystemIds": [int], "tags": [str]}; all messages together."""
+    if value is None:
+        raise ValueError(["This field may not be null."])
     if not isinstance(value, str):
         raise ValueError(["Not a valid string."])
     messages = filter_string_problems(value)

@@ -61,7 +61,7 @@ def condition(rule):
                                    for key, messages in error.errors.items()}) from None
 
 
-def incidents_where(condition_):
+def incidents_where(where):
     """A plain array in F-3 order (start_time, pk descending), not paginated."""
-    rows = with_source().where(condition_).order_by(Incident.start_time.desc(), Incident.id.desc())
+    rows = with_source().where(where).order_by(Incident.start_time.desc(), Incident.id.desc())
     return serialize.incidents(rows)

@@ -146,6 +146,8 @@ def read_timeslot(value, user, row):
 
 def read_pk(value, model, user=None):
     """A row of model by pk (of user, when given) or ValueError with the DRF message."""
+    if value is None:
+        raise ValueError(["This field may not be null."])
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError([f"Incorrect type. Expected pk value, received {web.json_type(value)}."])
     pk = int(value) if isinstance(value, int) or value.strip().isdigit() else None
