@@ -1,0 +1,131 @@
+"""Terms in, one peewee expression over Incident out (F-1…F-2, F-9, F-11, MOD-5, INC-9).
+
+Every value is bound by peewee; no SQL text comes from request data. Instants are BIGINT µs on both
+backends, so "open" and durations are integer comparisons that SQLite and PostgreSQL agree on.
+"""
+import functools
+import operator
+
+from peewee import SQL, Value, fn
+
+from ..models import Acknowledgement, Event, Incident, IncidentTag, SourceSystem, SourceSystemType, Tag
+from . import parse
+from .parse import CHOICE_MESSAGE
+
+MINUTE_US = 60_000_000
+
+
+def condition(terms, now_us):
+    """All terms ANDed (F-1); no terms selects every incident."""
+    parts = [BUILDERS[type(term)](term, now_us) for term in terms]
+    return functools.reduce(operator.and_, parts) if parts else Value(True)
+
+
+def choice_errors(terms):
+    """F-1: source__type__in names must exist (one query, only when that parameter is used)."""
+    for term in terms:
+        if isinstance(term, parse.SourceTypes) and term.names:
+            known = SourceSystemType.select(SourceSystemType.name).where(
+                SourceSystemType.name.in_(list(term.names))).count()
+            if known != len(term.names):
+                return {"source__type__in": [CHOICE_MESSAGE]}
+    return {}
+
+
+def acked(term, now_us):
+    """INC-9: an acknowledgement that never expires or expires later than now."""
+    active = Acknowledgement.select(SQL("1")).where(
+        (Acknowledgement.incident == Incident.id)
+        & (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now_us)))
+    return fn.EXISTS(active) if term.wanted else ~fn.EXISTS(active)
+
+
+def is_open(term, now_us):
+    """F-1a: end_time later than now (infinity is 2**62); NULL (stateless) satisfies neither side."""
+    return Incident.end_time > now_us if term.wanted else Incident.end_time <= now_us
+
+
+def stateful(term, _now_us):
+    return Incident.end_time.is_null(not term.wanted)
+
+
+def has_ticket(term, _now_us):
+    return Incident.ticket_url != "" if term.wanted else Incident.ticket_url == ""
+
+
+def level_at_most(term, _now_us):
+    return Incident.level <= term.level
+
+
+def duration_at_least(term, now_us):
+    """F-1: open ones have lasted now − start, closed ones end − start; stateless ones never match."""
+    span = term.minutes * MINUTE_US
+    still_open = (Incident.end_time > now_us) & (Incident.start_time <= now_us - span)
+    ended = (Incident.end_time <= now_us) & (Incident.end_time - Incident.start_time >= span)
+    return still_open | ended
+
+
+def time_bound(term, _now_us):
+    field = getattr(Incident, term.field)
+    return field >= term.us if term.op == ">=" else field <= term.us
+
+
+def source_ids(term, _now_us):
+    return Incident.source.in_(sorted(term.pks))
+
+
+def sources_where(where):
+    return Incident.source.in_(SourceSystem.select(SourceSystem.id).where(where))
+
+
+def source_names(term, _now_us):
+    return sources_where(SourceSystem.name.in_(sorted(term.names)))
+
+
+def source_types(term, _now_us):
+    return sources_where(SourceSystem.type.in_(sorted(term.names)))
+
+
+def source_incident_id(term, _now_us):
+    return Incident.source_incident_id == term.text
+
+
+def tagged(key, values):
+    relation = (IncidentTag.select(SQL("1")).join(Tag)
+                .where((IncidentTag.incident == Incident.id) & (Tag.key == key) & Tag.value.in_(values)))
+    return fn.EXISTS(relation)
+
+
+def tags(term, _now_us):
+    """F-2: one EXISTS per key (AND), the key's values as alternatives (OR)."""
+    return functools.reduce(operator.and_, [tagged(key, sorted(values)) for key, values in term.wanted])
+
+
+def mentions(word):
+    """F-9: in the description or in one of the incident's event texts. Case-insensitive: ILIKE on
+    PostgreSQL, LIKE (ASCII letters only) on SQLite; peewee escapes % and _ in the word."""
+    in_events = Event.select(SQL("1")).where((Event.incident == Incident.id) & Event.description.contains(word))
+    return Incident.description.contains(word) | fn.EXISTS(in_events)
+
+
+def search(term, _now_us):
+    return functools.reduce(operator.and_, [mentions(word) for word in term.words])
+
+
+def token_expiry(_term, _now_us):
+    """F-11: incidents of the source named argus tagged problem_type=token_expiry."""
+    return sources_where(SourceSystem.name == "argus") & tagged("problem_type", ["token_expiry"])
+
+
+def mine(user_pk):
+    """INC-14: incidents whose source's user is the caller."""
+    return sources_where(SourceSystem.user == user_pk)
+
+
+BUILDERS = {
+    parse.Acked: acked, parse.Open: is_open, parse.Stateful: stateful, parse.HasTicket: has_ticket,
+    parse.LevelAtMost: level_at_most, parse.DurationAtLeast: duration_at_least,
+    parse.TimeBound: time_bound, parse.SourceIds: source_ids, parse.SourceNames: source_names,
+    parse.SourceTypes: source_types, parse.SourceIncidentId: source_incident_id, parse.Tags: tags,
+    parse.Search: search, parse.TokenExpiry: token_expiry,
+}

@@ -1,0 +1,242 @@
+"""Query text in, frozen terms out (F-1, F-2, F-7…F-11): the value readers and the terms they make.
+
+No peewee and no bottle here: a term says what is wanted, build.py says how the database finds it.
+"""
+import dataclasses
+import decimal
+import math
+import re
+import urllib.parse
+
+from .. import times
+
+BOOLEAN_MESSAGE = "Enter a valid boolean: true, false, 1 or 0."
+NUMBER_MESSAGE = "Enter a number."
+DATETIME_MESSAGE = "Enter a valid date/time."
+TAGS_MESSAGE = 'Enter a valid key-value construct: "key=value", where key and value are strings.'
+CHOICE_MESSAGE = "Select a valid choice. That choice is not one of the available choices."
+
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")   # F-8: sign and fraction, no exponent
+TAG_ITEM = re.compile(r"[a-z0-9_]+=.+")                        # F-2
+MAX_PK = 2**63 - 1        # a larger number cannot be a pk, so it matches nothing (and binds nowhere)
+MAX_MINUTES = 2**61 // 60_000_000   # longer than any stored instant span: keeps µs arithmetic in BIGINT
+
+
+class FilterError(Exception):
+    """Invalid query parameters; .errors = {parameter: [message]} (C-2 field dict, F-1)."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class Invalid(ValueError):
+    """One bad parameter value; the message is what the client reads."""
+
+
+# Terms ------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Acked:
+    wanted: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Open:
+    wanted: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Stateful:
+    wanted: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class HasTicket:
+    wanted: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LevelAtMost:
+    level: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DurationAtLeast:
+    minutes: int
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeBound:
+    """field ("start_time" or "end_time") compared with an instant in µs; op is ">=" or "<="."""
+    field: str
+    op: str
+    us: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceIds:
+    pks: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceNames:
+    names: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceTypes:
+    names: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceIncidentId:
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Tags:
+    """((key, frozenset of values), ...): OR within a key, AND across keys (F-2)."""
+    wanted: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class Search:
+    words: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenExpiry:
+    """F-11: either boolean value selects the same incidents."""
+
+
+# Reading values ---------------------------------------------------------------------------------
+
+def as_bool(text):
+    word = text.strip().lower()
+    if word in ("true", "1"):
+        return True
+    if word in ("false", "0"):
+        return False
+    raise Invalid(BOOLEAN_MESSAGE)
+
+
+def as_number(text):
+    """F-8: a finite decimal number."""
+    if not NUMBER.fullmatch(text.strip()):
+        raise Invalid(NUMBER_MESSAGE)
+    return decimal.Decimal(text.strip())
+
+
+def as_instant_us(text):
+    """F-7: a C-4 datetime (naive = server zone) as µs UTC."""
+    try:
+        return times.to_us(times.parse_datetime(text))
+    except (ValueError, OverflowError):
+        raise Invalid(DATETIME_MESSAGE) from None
+
+
+def items(text):
+    """F-1: list items are split at commas, not trimmed; empty items are ignored."""
+    return [item for item in text.split(",") if item]
+
+
+def level_at_most(text):
+    """Levels are 1…5, so the floor of the bound, kept within 0…5, selects the same rows."""
+    return LevelAtMost(max(0, min(5, math.floor(as_number(text)))))
+
+
+def duration_at_least(text):
+    """Minutes truncated to an integer; exactly 0 is no filter, 0.5 still drops stateless ones (Argus)."""
+    number = as_number(text)
+    if number == 0:
+        return None
+    return DurationAtLeast(max(-MAX_MINUTES, min(MAX_MINUTES, int(number))))
+
+
+def time_bound(field, op):
+    return lambda text: TimeBound(field, op, as_instant_us(text))
+
+
+def flag(term_class, invert=False):
+    """A boolean parameter making term_class(value); invert for end_time__isnull (true = stateless)."""
+    return lambda text: term_class(as_bool(text) != invert)
+
+
+def source_ids(text):
+    numbers = [as_number(item) for item in items(text)]
+    return SourceIds(frozenset(int(number) for number in numbers
+                               if number == int(number) and 0 < number <= MAX_PK))
+
+
+def source_names(text):
+    return SourceNames(frozenset(items(text)))
+
+
+def source_types(text):
+    return SourceTypes(frozenset(items(text)))
+
+
+def source_incident_id(text):
+    return SourceIncidentId(text)
+
+
+def parse_tags(text):
+    """F-2: key=value items; values are matched trimmed, as tags are stored (TAG-1)."""
+    wanted = {}
+    for item in items(text):
+        if not TAG_ITEM.fullmatch(item):
+            raise Invalid(TAGS_MESSAGE)
+        key, _, value = item.partition("=")
+        wanted.setdefault(key, set()).add(value.strip())
+    if not wanted:
+        return None
+    return Tags(tuple(sorted((key, frozenset(values)) for key, values in wanted.items())))
+
+
+def search(text):
+    """F-9: commas count as spaces."""
+    words = tuple(text.replace(",", " ").split())
+    return Search(words) if words else None
+
+
+def token_expiry(text):
+    as_bool(text)
+    return TokenExpiry()
+
+
+# The whole query ---------------------------------------------------------------------------------
+
+def tokenize(query_string):
+    """A raw query string as {name: [values in order]} (a '+' is a space, as in every query string)."""
+    params = {}
+    for name, value in urllib.parse.parse_qsl(query_string, keep_blank_values=True):
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def parse(params, table):
+    """({name: [values]}, {name: Param}) → (terms, {name: [message]}); unknown names are ignored."""
+    terms, errors = [], {}
+    for name, param in table.items():
+        if param.read is None:
+            continue
+        text = param.value_of(params.get(name) or [])
+        if not text.strip():
+            continue                          # F-1: empty is the same as absent
+        try:
+            term = param.read(text)
+        except Invalid as error:
+            errors[name] = [str(error)]
+            continue
+        if term is not None:
+            terms.append(term)
+    return tuple(terms), errors
+
+
+def page_size(params, maximum, default=100):
+    """F-4: a positive integer, clamped to the maximum; anything else is the default."""
+    text = (params.get("page_size") or [""])[-1].strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        return default
+    return min(int(text), maximum)
