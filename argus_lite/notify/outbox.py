@@ -47,7 +47,7 @@ def incident_facts(incidents, now):
     tags, acked = tags_of(pks), acked_among(pks, now)
     found = {}
     for incident in incidents:
-        texts = [relation.tag.text for relation in tags[incident.id]]
+        texts = [text for _added_by, _added_time, text in tags[incident.id]]
         found[incident.id] = (match.IncidentFacts(
             source_pk=incident.source_id, tags=frozenset(texts), open=is_open(incident.end_time, now),
             acked=incident.id in acked, stateful=incident.end_time is not None, level=incident.level), texts)
