@@ -5,11 +5,12 @@ import bottle
 
 from . import db, errors, times, web
 from .routes import auth as auth_routes
+from .routes import incident_lists
 
 log = logging.getLogger("argus_lite")
 
 # Each module registers its routes for one version with install(app, version).
-ROUTE_MODULES = [auth_routes]
+ROUTE_MODULES = [auth_routes, incident_lists]
 
 # Every request body is read by web.json_body, which caps it; bottle's own reading is never used.
 bottle.BaseRequest.MEMFILE_MAX = 1024 * 1024
