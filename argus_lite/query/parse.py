@@ -235,8 +235,8 @@ def parse(params, table):
 
 
 def page_size(params, maximum, default=100):
-    """F-4: a positive integer, clamped to the maximum; anything else is the default."""
+    """F-4: a positive integer, else the default; either is clamped to the maximum."""
     text = (params.get("page_size") or [""])[-1].strip()
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        return default
+        return min(default, maximum)
     return min(int(text), maximum)
