@@ -10,7 +10,7 @@ from argus_lite import db, secret, times
 from argus_lite.db import write_transaction
 from argus_lite.models import Acknowledgement, Event, Incident
 from tests.conftest import settings_for
-from tests.factories import make_incident, make_source, make_user
+from tests.factories import make_incident, make_source
 
 T0 = datetime.datetime(2024, 1, 1, tzinfo=times.UTC)
 HOUR = datetime.timedelta(hours=1)

@@ -20,20 +20,25 @@ class Page:
 
 def fetch(select, keys, position_of, list_name, cursor, size):
     """keys: the two ordering columns; position_of(row) → (µs, pk) of a fetched row."""
-    pair = Tuple(*keys)
+    rows = list(page_select(select, keys, cursor, size))
     if cursor is None or cursor.direction == "next":
-        if cursor is not None:
-            select = select.where(pair < Tuple(*cursor.position))
-        rows = list(select.order_by(*(key.desc() for key in keys)).limit(size + 1))
         more_after, rows = len(rows) > size, rows[:size]
         more_before = cursor is not None
     else:
-        select = select.where(pair > Tuple(*cursor.position))
-        rows = list(select.order_by(*(key.asc() for key in keys)).limit(size + 1))
         more_before, rows = len(rows) > size, rows[:size][::-1]
         more_after = True
     return Page(rows, link(list_name, "next", more_after, rows[-1:], position_of, cursor),
                 link(list_name, "previous", more_before, rows[:1], position_of, cursor))
+
+
+def page_select(select, keys, cursor, size):
+    """The query of one page plus one row: descending after the position, ascending before it."""
+    pair = Tuple(*keys)
+    if cursor is None:
+        return select.order_by(*(key.desc() for key in keys)).limit(size + 1)
+    if cursor.direction == "next":
+        return select.where(pair < Tuple(*cursor.position)).order_by(*(key.desc() for key in keys)).limit(size + 1)
+    return select.where(pair > Tuple(*cursor.position)).order_by(*(key.asc() for key in keys)).limit(size + 1)
 
 
 def link(list_name, direction, wanted, edge_rows, position_of, cursor):

@@ -37,7 +37,7 @@ def list_incidents(version):
 def list_mine(version):
     """INC-14: as INC-10, restricted to the caller's own source system; some filters are ignored."""
     user = auth.require_user()
-    return incident_page("incidents/mine", params.MINE_PARAMS, build.mine(user.id))
+    return incident_page("incidents/mine", params.MINE_PARAMS, build.of_source(user.source_pk))
 
 
 def list_open(unacked_only):
