@@ -9,7 +9,7 @@ import bottle
 from peewee import JOIN
 
 from . import errors, times
-from .db import write_transaction
+from .db import Prepared, write_transaction
 from .models import SourceSystem, Token, User
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -55,8 +55,8 @@ def token_lifetime(settings):
 
 
 def authenticate(header, settings):
-    """The user the Authorization header names (A-4, A-5), with .source_pk (None for end users) and
-    .created (of the token); None when the header carries no Token credentials."""
+    """The user the Authorization header names (A-4, A-5), with .source_pk (None for end users);
+    None when the header carries no Token credentials."""
     words = header.split() if header else []
     if not words or words[0].lower() != "token":
         return None
@@ -68,20 +68,29 @@ def authenticate(header, settings):
     if not key.isascii():
         raise errors.unauthorized("Invalid token header. Token string should not contain invalid characters.")
     wanted = token_hash(key)
-    user = (User.select(User, Token.key_hash, Token.created, SourceSystem.id.alias("source_pk"))
-            .join(Token, on=(Token.user == User.id))
-            .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
-            .where(Token.key_hash == wanted).objects(User).first())
+    row = TOKEN_LOOKUP.execute(wanted).fetchone()
     # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
-    if user is None or not hmac.compare_digest(user.key_hash, wanted):
+    if row is None or not hmac.compare_digest(row[-3], wanted):
         raise errors.unauthorized("Invalid token.")
-    if user.created + token_lifetime(settings) <= times.now():
+    user = User(**dict(zip(USER_COLUMNS, row)))
+    user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in row[6:9])
+    user.source_pk, created = row[-1], times.from_us(row[-2])
+    if created + token_lifetime(settings) <= times.now():
         with write_transaction():
             Token.delete().where(Token.key_hash == wanted).execute()
         raise errors.unauthorized("Token has expired.")
     if not user.is_active:
         raise errors.unauthorized("User inactive or deleted.")
     return user
+
+
+USER_COLUMNS = ("id", "username", "password", "first_name", "last_name", "email", "is_active", "is_staff",
+                "is_superuser")
+TOKEN_LOOKUP = Prepared(lambda key_hash: (
+    User.select(*[getattr(User, name) for name in USER_COLUMNS], Token.key_hash, Token.created, SourceSystem.id)
+    .join(Token, on=(Token.user == User.id))
+    .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
+    .where(Token.key_hash == key_hash)))
 
 
 def current_user():

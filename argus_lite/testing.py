@@ -64,10 +64,20 @@ def serve_in_thread(app, threads=4):
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-    runner = threading.Thread(target=server.run, name="argus-lite-server", daemon=True)
+    stopping = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except OSError:             # a socket closed under the loop by stop()
+            if not stopping.is_set():
+                raise
+
+    runner = threading.Thread(target=run, name="argus-lite-server", daemon=True)
     runner.start()
 
     def stop():
+        stopping.set()
         while server._map:          # closing every channel ends waitress's loop
             for channel in list(server._map.values()):
                 channel.handle_close()

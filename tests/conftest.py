@@ -9,6 +9,8 @@ from argus_lite import app as app_module
 from argus_lite import config, db, secret
 from tests.factories import make_source, make_user
 
+pytest_plugins = ["argus_lite.testing"]   # argus_server, as test labs use it
+
 POSTGRES_URL = os.environ.get("ARGUS_LITE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

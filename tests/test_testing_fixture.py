@@ -2,7 +2,6 @@
 import json
 import urllib.request
 
-pytest_plugins = ["argus_lite.testing"]
 
 
 def get(url, token):

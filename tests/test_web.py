@@ -55,3 +55,15 @@ def test_compact_utf8_json(api, end_user):  # C-8
     answer = api.get("/api/v2/auth/user/", headers=end_user.headers)
     assert answer.body.startswith(b'{"username":"kari","first_name":"Kari"')
     assert answer.content_type == "application/json"
+
+
+def test_a_bug_answers_the_json_500_and_logs_it(wsgi_app, caplog):  # C-1
+    def broken():
+        raise RuntimeError("boom")
+
+    wsgi_app.route("/api/v2/broken", "GET", broken)
+    import webtest
+
+    answer = webtest.TestApp(wsgi_app).get("/api/v2/broken/", status=500)
+    assert answer.json == {"detail": "A server error occurred."}
+    assert "boom" in caplog.text and "boom" not in answer.text

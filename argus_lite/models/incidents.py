@@ -1,6 +1,8 @@
 """Incidents, tags, events and acknowledgements (MOD-5…MOD-8)."""
 from peewee import SQL, AutoField, CharField, ForeignKeyField, SmallIntegerField, TextField
 
+from .. import times
+from ..db import Prepared, any_of, id_list
 from .auth import SourceSystem, User
 from .base import BaseModel, TimestampField
 
@@ -71,15 +73,22 @@ EVENT_TYPES = {"STA": "Incident start", "END": "Incident end", "CHI": "Incident 
                "REO": "Reopen", "ACK": "Acknowledge", "OTH": "Other", "LES": "Stateless"}   # MOD-7
 
 
+TAGS_OF = Prepared(lambda incident_ids: (
+    IncidentTag.select(IncidentTag.incident, IncidentTag.added_by, IncidentTag.added_time, Tag.key, Tag.value)
+    .join(Tag).where(any_of(IncidentTag.incident, incident_ids)).order_by(IncidentTag.id)))
+
+ACKED_AMONG = Prepared(lambda incident_ids, now_us: (
+    Acknowledgement.select(Acknowledgement.incident).distinct()
+    .where(any_of(Acknowledgement.incident, incident_ids)
+           & (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now_us)))), arity=2)
+
+
 def tags_of(incident_ids):
-    """{incident pk: [IncidentTag with .tag loaded]} in attach order, in one query (MOD-6)."""
+    """{incident pk: [(added_by pk, added_time in µs, "key=value")]} in attach order, in one query (MOD-6)."""
     found = {pk: [] for pk in incident_ids}
-    if not found:
-        return found
-    relations = (IncidentTag.select(IncidentTag, Tag).join(Tag)
-                 .where(IncidentTag.incident.in_(list(found))).order_by(IncidentTag.id))
-    for relation in relations:
-        found[relation.incident_id].append(relation)
+    if found:
+        for incident_pk, added_by, added_us, key, value in TAGS_OF.execute(id_list(found)):
+            found[incident_pk].append((added_by, added_us, f"{key}={value}"))
     return found
 
 
@@ -87,9 +96,7 @@ def acked_among(incident_ids, now):
     """The pks among incident_ids with an active acknowledgement (INC-9), in one query."""
     if not incident_ids:
         return set()
-    active = (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now))
-    rows = (Acknowledgement.select(Acknowledgement.incident).distinct()
-            .where(Acknowledgement.incident.in_(list(incident_ids)) & active).tuples())
+    rows = ACKED_AMONG.execute(id_list(incident_ids), times.to_us(now))
     return {incident_pk for (incident_pk,) in rows}
 
 

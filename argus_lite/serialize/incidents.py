@@ -11,7 +11,7 @@ def source(row):
             "base_url": row.base_url}
 
 
-def incident(row, tag_relations, is_acked, now):
+def incident(row, tags, is_acked, now):
     """INC-1, in its key order; row.source must be loaded (models.incidents.with_source)."""
     return {
         "pk": row.id,
@@ -23,7 +23,7 @@ def incident(row, tag_relations, is_acked, now):
         "description": row.description,
         "level": row.level,
         "ticket_url": row.ticket_url,
-        "tags": [tag(relation) for relation in tag_relations],
+        "tags": [tag(*attached) for attached in tags],
         "stateful": row.end_time is not None,
         "open": is_open(row.end_time, now),
         "acked": is_acked,
@@ -51,9 +51,9 @@ def details_url(stored, base_url):
     return stored
 
 
-def tag(relation):
-    return {"added_by": relation.added_by_id, "added_time": format_time(relation.added_time),
-            "tag": relation.tag.text}
+def tag(added_by, added_us, text):
+    """MOD-6, from models.incidents.tags_of."""
+    return {"added_by": added_by, "added_time": format_time(times.from_us(added_us)), "tag": text}
 
 
 def event(row, actor_username):

@@ -1,0 +1,150 @@
+"""Posting events and acknowledgements: body rules, who may post what, the state machine
+(EV-2…EV-5, EV-8, EV-9, EV-12, SM-1, SM-2). Shared by the single and the bulk endpoints (BLK-3)."""
+from . import auth, errors, times
+from .fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
+                     required, shown, text)
+from .models import Acknowledgement, Event, Incident
+from .models.incidents import EVENT_TYPES
+from .serialize.incidents import is_open
+
+SOURCE_MAY_POST = {"END", "OTH", "CHI", "STA", "LES"}      # STA/LES pass on to table B, which refuses them
+END_USER_MAY_POST = {"CLO", "REO", "OTH", "ACK"}           # ACK too: table B names the acks endpoint
+ONLY_END_USERS = "Only end users can acknowledge incidents."   # EV-13
+
+
+# Reading bodies (EV-8, EV-3, EV-4) --------------------------------------------------------------
+
+def event_type(raw):
+    if raw is None:
+        raise Invalid("This field may not be null.")
+    if not isinstance(raw, str) or raw not in EVENT_TYPES:
+        raise Invalid(f'"{shown(raw)}" is not a valid choice.')
+    return raw
+
+
+def read_event(body, user, now):
+    """EV-8, EV-3: {type, timestamp, description}; the timestamp defaults to now for end users only."""
+    timestamp = required(datetime_value) if auth.is_source_system(user) else optional(datetime_value, now)
+    values, problems = read_fields(body, {"type": required(event_type), "timestamp": timestamp,
+                                          "description": optional(text(), "")})
+    if problems:
+        raise errors.field_errors(problems)
+    return values
+
+
+def poster_kind_error(user, type_code):
+    """EV-2 table A: the message, or None when this kind of user may post the type."""
+    if auth.is_source_system(user):
+        if type_code not in SOURCE_MAY_POST:
+            return f"A source system cannot post events of type '{type_code}'."
+    elif type_code not in END_USER_MAY_POST:
+        return f"An end user cannot post events of type '{type_code}'."
+    return None
+
+
+def state_error(incident, type_code, acks_url):
+    """EV-2 table B: the message, or None when the incident's state allows the event."""
+    stateful = incident.end_time is not None
+    if type_code == "ACK":
+        return f"Acknowledgements of this incidents should be posted through {acks_url}."
+    if type_code == "STA":
+        return "The incident already has a related event of type 'STA'." if stateful \
+            else "Stateless incident cannot have an INCIDENT_START event."
+    if type_code == "LES":
+        return "A stateful incident cannot have a STATELESS event." if stateful \
+            else "The incident already has a related event of type 'LES'."
+    if type_code in ("END", "CLO", "REO") and not stateful:
+        return "Cannot change the state of a stateless incident."
+    is_now_open = is_open(incident.end_time, times.now())
+    if type_code == "END" and has_event(incident, "END"):
+        return "The incident already has a related event of type 'END'."
+    if type_code == "CLO" and not is_now_open:
+        return "The incident is already closed."
+    if type_code == "REO" and is_now_open:
+        return "The incident is already open."
+    return None
+
+
+def has_event(incident, type_code):
+    return Event.select().where((Event.incident == incident.id) & (Event.type == type_code)).exists()
+
+
+def post(incident, user, values, now, acks_url):
+    """EV-2 table B, then SM-2; the single and the bulk endpoint both come here (BLK-3)."""
+    refusal = state_error(incident, values["type"], acks_url)
+    if refusal:
+        raise errors.bad_request({"type": refusal})
+    return record_event(incident, user, values, now)
+
+
+def record_event(incident, user, values, now):
+    """SM-2: store the event and apply its state change; the caller checked EV-2 first."""
+    type_code, timestamp = values["type"], values["timestamp"]
+    if type_code in ("END", "CLO") and is_open(incident.end_time, now):
+        set_end_time(incident, timestamp)
+    elif type_code == "REO":
+        set_end_time(incident, times.INFINITY)
+    return Event.create(incident=incident.id, actor=user.id, timestamp=timestamp, received=now,
+                        type=type_code, description=values["description"])
+
+
+def set_end_time(incident, moment):
+    Incident.update(end_time=moment).where(Incident.id == incident.id).execute()
+    incident.end_time = moment
+
+
+# Acknowledgements (EV-4, EV-5, EV-12) -----------------------------------------------------------
+
+def read_ack(body, now):
+    """EV-4 in either form, then EV-12; returns {timestamp, description, expiration}."""
+    event_part, problems = body, {}
+    if "event" in body:
+        event_part = body["event"]
+        if event_part is None:
+            raise errors.field_error("event", "This field may not be null.")
+        if not isinstance(event_part, dict):
+            raise errors.field_errors({"event": {"non_field_errors": [
+                f"Invalid data. Expected a dictionary, but got {json_type(event_part)}."]}})
+    values, event_problems = read_fields(event_part, {"timestamp": optional(datetime_value, now),
+                                                      "description": optional(text(), "")})
+    if event_problems:
+        problems.update({"event": event_problems} if "event" in body else event_problems)
+    expiry, expiry_problems = read_fields(body, {"expiration": optional(nullable_datetime, None)})
+    problems.update(expiry_problems)
+    if problems:
+        raise errors.field_errors(problems)
+    values.update(expiry)
+    if values["expiration"] is not None and values["expiration"] <= values["timestamp"]:
+        raise errors.field_error("non_field_errors", "'expiration' is earlier than creation timestamp.")
+    return values
+
+
+def record_ack(incident, user, values, now):
+    """EV-12: an ACK event (actor = caller) and its acknowledgement; any incident state is fine."""
+    event = Event.create(incident=incident.id, actor=user.id, timestamp=values["timestamp"], received=now,
+                         type="ACK", description=values["description"])
+    ack = Acknowledgement.create(event=event.id, incident=incident.id, expiration=values["expiration"])
+    return ack, event
+
+
+def read_expiration(body, now):
+    """EV-5: a missing key means null (never expires); a value must lie in the future."""
+    raw = body.get("expiration", MISSING)
+    if raw is MISSING or raw is None:
+        return None
+    try:
+        moment = datetime_value(raw)
+    except Invalid as problem:
+        raise errors.field_errors({"expiration": problem.detail}) from None
+    if moment <= now:
+        raise errors.field_error(
+            "expiration", f"'expiration' must be later than current moment ({times.format_time(now)}) or null.")
+    return moment
+
+
+def change_expiration(ack, expiration, now):
+    """EV-5: an ack that has already expired stays as it is."""
+    if ack.expiration is not None and ack.expiration <= now:
+        raise errors.bad_request(["Cannot change expired Acknowledgement"])
+    Acknowledgement.update(expiration=expiration).where(Acknowledgement.event == ack.event_id).execute()
+    ack.expiration = expiration

@@ -1,0 +1,271 @@
+"""Creating and changing incidents and their tags (INC-2…INC-7, INC-13, INC-16, TAG-1…TAG-3, MOD-6).
+
+Shared by the single endpoints and the bulk ones (BLK-3). Readers validate without writing; the write
+functions run inside the request's write transaction and return the events they stored (for N-1).
+"""
+import re
+
+from peewee import IntegrityError
+
+from . import errors, times
+from .db import db, is_sqlite
+from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
+                     printable, read_fields, required, text, url)
+from .models import Event, Incident, IncidentTag, SourceSystem, Tag
+
+TAG_KEY = re.compile(r"[a-z0-9_]+")
+# (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
+TAG_KEY_MAX, TAG_VALUE_MAX = 255, 500
+DUPLICATE_ID = "An incident with this source_incident_id already exists for this source."
+NOT_CHANGEABLE = ("pk", "id", "start_time", "end_time", "source", "source_incident_id", "description")
+CHANGEABLE = ("details_url", "ticket_url", "level", "tags")
+
+
+# Loading ----------------------------------------------------------------------------------------
+
+def find(incident_pk):
+    """The incident with its source, or None (pks beyond BIGINT never exist, C-9)."""
+    if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
+        return None
+    return Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk).first()
+
+
+def get_or_404(incident_pk, detail="Not found."):
+    incident = find(incident_pk)
+    if incident is None:
+        raise errors.not_found(detail)
+    return incident
+
+
+def locked(incident_pk):
+    """Reload inside the write transaction so that racing writers see each other's state changes.
+    SQLite's IMMEDIATE transaction already holds the only write lock; PostgreSQL needs FOR UPDATE."""
+    if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
+        return None
+    query = Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)
+    return query.first() if is_sqlite() else query.for_update(of=Incident).first()
+
+
+# Tags (TAG-1, TAG-2) ----------------------------------------------------------------------------
+
+def parse_tag(tag_text):
+    """"key=value" -> (key, value); Invalid with the TAG-2 message (a string) otherwise."""
+    key, sep, value = tag_text.partition("=")
+    if not sep:
+        raise Invalid("The tag does not have its delimiter: =.")
+    key, value = key.strip(), value.strip()
+    if not key:
+        raise Invalid("The key of the tag cannot be empty.")
+    if not TAG_KEY.fullmatch(key) or len(key) > TAG_KEY_MAX:
+        raise Invalid("Enter a valid key consisting of lowercase letters, numbers and underscores.")
+    if len(value) > TAG_VALUE_MAX:
+        raise Invalid(f"Ensure the value of the tag has no more than {TAG_VALUE_MAX} characters.")
+    return key, value
+
+
+def tag_item(raw):
+    """One {"tag": "key=value"} -> (key, value); Invalid with the item's error dict."""
+    if not isinstance(raw, dict) or "tag" not in raw:
+        raise Invalid({"tag": ["This field is required."]})
+    try:
+        tag_text = text()(raw["tag"])
+    except Invalid as problem:          # null, not text, NUL: DRF's field messages, in a list
+        raise Invalid({"tag": problem.detail}) from None
+    try:
+        return parse_tag(tag_text)
+    except Invalid as problem:          # TAG-2: the key=value messages are plain strings
+        raise Invalid({"tag": problem.detail[0]}) from None
+
+
+def tag_list(raw):
+    """INC-8: the list of tags of a body; repeated tags collapse, order kept."""
+    if raw is None:
+        raise Invalid("This field may not be null.")
+    if not isinstance(raw, list):
+        raise Invalid(f'Expected a list of items but got type "{json_type(raw)}".')
+    found, problems = {}, []
+    for item in raw:
+        try:
+            found.setdefault(tag_item(item), None)
+            problems.append({})
+        except Invalid as problem:
+            problems.append(problem.detail)
+    if any(problems):
+        raise Invalid(problems)
+    return list(found)
+
+
+def tag_text(pair):
+    return f"{pair[0]}={pair[1]}"
+
+
+def tag_row(pair):
+    """The shared tag row (MOD-6); racing writers may create it at once, so insert-or-ignore, then read."""
+    key, value = pair
+    Tag.insert(key=key, value=value).on_conflict_ignore().execute()
+    return Tag.get((Tag.key == key) & (Tag.value == value))
+
+
+def attach(incident, pairs, user, now):
+    """Attach tags not yet on the incident (TAG-3); returns the pairs actually attached."""
+    current = {(r.tag.key, r.tag.value) for r in IncidentTag.select(IncidentTag, Tag).join(Tag)
+               .where(IncidentTag.incident == incident.id)}
+    added = [pair for pair in pairs if pair not in current]
+    for pair in added:
+        attach_one(incident, pair, user, now)
+    return added
+
+
+def attach_one(incident, pair, user, now):
+    """A concurrent TAG-5 DELETE may remove the unused tag row between reading and linking it (PostgreSQL
+    then refuses the link): make the row again once."""
+    try:
+        with db.atomic():
+            IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
+    except IntegrityError:
+        IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
+
+
+# Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
+
+CREATE_FIELDS = {
+    "start_time": required(datetime_value),
+    "end_time": optional(end_time, times.INFINITY),
+    "source": optional(lambda raw: MISSING if raw is None else raw),     # null: as if absent
+    "source_incident_id": optional(text(max_length=255), ""),
+    "details_url": optional(text(null_as_empty=True), ""),
+    "description": optional(text(null_as_empty=True), ""),
+    "level": optional(level, 5),
+    "ticket_url": optional(url, ""),
+    "tags": required(tag_list),
+}
+
+
+def read_new(body, user):
+    """INC-11 then INC-5: the validated fields with "source" resolved to a SourceSystem row."""
+    values, problems = read_fields(body, CREATE_FIELDS)
+    if problems:
+        raise errors.field_errors(problems)
+    ends = values["end_time"]
+    if ends is not None and ends is not times.INFINITY and ends < values["start_time"]:
+        raise errors.field_error("non_field_errors", "'end_time' cannot be before 'start_time'.")
+    values["source"] = which_source(values.get("source", MISSING), user)
+    return values
+
+
+def which_source(raw, user):
+    """INC-5."""
+    if raw is MISSING:
+        if user.source_pk is None:
+            raise errors.bad_request(["The requesting user must have a connected source system."])
+        return SourceSystem.get_by_id(user.source_pk)
+    source_pk = source_pk_of(raw)
+    if not user.is_superuser and source_pk != user.source_pk:
+        raise errors.bad_request(["You must be a superuser to be allowed to specify the 'source' field."])
+    found = SourceSystem.get_or_none(SourceSystem.id == source_pk) if abs(source_pk) <= BIGINT_MAX else None
+    if found is None:
+        raise errors.bad_request([f"SourceSystem with pk={raw} does not exist."])
+    return found
+
+
+def source_pk_of(raw):
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not re.fullmatch(r"-?\d{1,30}", str(raw)):
+        raise errors.field_error("source", f"Incorrect type. Expected pk value, received {json_type(raw)}.")
+    return int(raw)
+
+
+def create(values, user):
+    """INC-6: the incident, its tags, and its first event (STA or LES), in the caller's transaction."""
+    now = times.now()
+    fields = {name: values[name] for name in ("start_time", "end_time", "source", "source_incident_id",
+                                              "details_url", "description", "level", "ticket_url")}
+    try:
+        with db.atomic():               # a savepoint: the INC-4 index may refuse the row
+            incident = Incident.create(**fields)
+    except IntegrityError:
+        raise errors.field_error("source_incident_id", DUPLICATE_ID) from None
+    attach(incident, values["tags"], user, now)
+    first = Event.create(incident=incident, actor=values["source"].user_id, timestamp=values["start_time"],
+                         received=now, type="LES" if values["end_time"] is None else "STA",
+                         description=values["description"])
+    return incident, [first]
+
+
+# Changing (INC-7, INC-12, INC-13, INC-16) -------------------------------------------------------
+
+CHANGE_FIELDS = {"details_url": optional(text(null_as_empty=True)), "ticket_url": optional(url),
+                 "level": optional(level), "tags": optional(tag_list)}
+
+
+def read_changes(body, tags_required):
+    """INC-7: only the changeable keys; others answer with string values and change nothing."""
+    refused = {printable(key): "The field is not allowed to be changed." if key in NOT_CHANGEABLE
+               else "The field does not exist." for key in body if key not in CHANGEABLE}
+    if refused:
+        raise errors.bad_request(refused)
+    readers = dict(CHANGE_FIELDS, tags=required(tag_list)) if tags_required else CHANGE_FIELDS
+    values, problems = read_fields(body, readers)
+    if problems:
+        raise errors.field_errors(problems)
+    return values
+
+
+def change(incident, values, user):
+    """Apply validated changes; one CHI event per effective change, in INC-16 order."""
+    now = times.now()
+    events = []
+    if "tags" in values:
+        events += replace_tags(incident, values["tags"], user, now)
+    for field in ("details_url", "ticket_url", "level"):
+        if field in values and values[field] != getattr(incident, field):
+            events.append(set_field(incident, field, values[field], user, now))
+    return events
+
+
+def replace_tags(incident, pairs, user, now):
+    """INC-7: pairs is the complete new set; detaching another user's tag needs a superuser."""
+    relations = list(IncidentTag.select(IncidentTag, Tag).join(Tag).where(IncidentTag.incident == incident.id)
+                     .order_by(IncidentTag.id))
+    old = {(r.tag.key, r.tag.value): r for r in relations}
+    dropped = [r for pair, r in old.items() if pair not in set(pairs)]
+    refused = {r.tag.text: "Cannot remove this tag when you're not the one who added it."
+               for r in dropped if r.added_by_id != user.id and not user.is_superuser}
+    if refused:
+        raise errors.bad_request(refused)
+    if dropped:
+        IncidentTag.delete().where(IncidentTag.id.in_([r.id for r in dropped])).execute()
+    added = attach(incident, pairs, user, now)
+    if not dropped and not added:
+        return []
+    before, after = sorted(map(tag_text, old)), sorted(map(tag_text, pairs))
+    description = f"Change: tags {quoted(before)} \u2192 {quoted(after)}"
+    return [Event.create(incident=incident.id, actor=user.id, timestamp=now, received=now, type="CHI",
+                         description=description)]
+
+
+def quoted(texts):
+    return "[" + ", ".join(f"'{t}'" for t in texts) + "]"
+
+
+def set_field(incident, field, value, user, now, description=None):
+    """Store one field and its CHI event `Change: <field> <old> → <new>` (INC-16)."""
+    old = getattr(incident, field)
+    Incident.update({field: value}).where(Incident.id == incident.id).execute()
+    setattr(incident, field, value)
+    return Event.create(incident=incident.id, actor=user.id, timestamp=now, received=now, type="CHI",
+                        description=description or f"Change: {field} {old} \u2192 {value}")
+
+
+def read_ticket_url(body):
+    """INC-13: any string, required, not null."""
+    values, problems = read_fields(body, {"ticket_url": required(text())})
+    if problems:
+        raise errors.field_errors(problems)
+    return values["ticket_url"]
+
+
+def set_ticket_url(incident, value, user):
+    """INC-13: store a differing value with its CHI event; returns the events stored."""
+    if value == incident.ticket_url:
+        return []
+    return [set_field(incident, "ticket_url", value, user, times.now())]

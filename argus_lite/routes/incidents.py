@@ -1,0 +1,62 @@
+"""One incident: create, read, change, ticket URL (INC-5…INC-7, INC-11…INC-13, INC-16)."""
+from functools import partial
+
+from .. import auth, incidents, web
+from ..db import write_transaction
+from ..models import Incident
+from ..models.incidents import with_source
+from ..notify import outbox
+from ..serialize import incidents as serialize
+
+
+def install(app, version):
+    api = f"/api/{version}/incidents"
+    app.route(api, "POST", create_incident)                         # INC-11
+    app.route(f"{api}/mine", "POST", create_incident)               # INC-14
+    app.route(f"{api}/<incident_pk:int>", "GET", get_incident)      # INC-12; DELETE, POST -> 405
+    app.route(f"{api}/<incident_pk:int>", "PATCH", partial(change_incident, tags_required=False))
+    app.route(f"{api}/<incident_pk:int>", "PUT", partial(change_incident, tags_required=True))
+    app.route(f"{api}/<incident_pk:int>/ticket_url", "PUT", put_ticket_url)
+
+
+def shown(incident_pk):
+    """INC-1 for one incident, read fresh."""
+    return serialize.incidents(with_source().where(Incident.id == incident_pk))[0]
+
+
+def create_incident():
+    user = auth.require_user()
+    values = incidents.read_new(web.json_body(), user)
+    with write_transaction():
+        incident, events = incidents.create(values, user)
+        outbox.enqueue_for_events(events, web.settings())
+    web.created()
+    return shown(incident.id)
+
+
+def get_incident(incident_pk):
+    auth.require_user()
+    incidents.get_or_404(incident_pk)
+    return shown(incident_pk)
+
+
+def change_incident(incident_pk, tags_required):
+    """INC-7 (PATCH), INC-12 (PUT = PATCH with tags required): any authenticated user."""
+    user = auth.require_user()
+    incidents.get_or_404(incident_pk)
+    values = incidents.read_changes(web.json_body(), tags_required)
+    with write_transaction():
+        events = incidents.change(incidents.locked(incident_pk), values, user)
+        outbox.enqueue_for_events(events, web.settings())
+    return shown(incident_pk)
+
+
+def put_ticket_url(incident_pk):
+    """INC-13."""
+    user = auth.require_user()
+    incidents.get_or_404(incident_pk)
+    value = incidents.read_ticket_url(web.json_body())
+    with write_transaction():
+        events = incidents.set_ticket_url(incidents.locked(incident_pk), value, user)
+        outbox.enqueue_for_events(events, web.settings())
+    return {"ticket_url": value}

@@ -1,0 +1,90 @@
+"""Tags of one incident as their own resource (TAG-1, TAG-4, TAG-5). No change events (TAG-4)."""
+from peewee import IntegrityError
+
+from .. import auth, errors, incidents, times, web
+from ..db import db, write_transaction
+from ..fields import Invalid, check_text, read_fields, required, text
+from ..models import IncidentTag, Tag
+
+NO_INCIDENT = "An incident with this id does not exist"
+
+
+def install(app, version):
+    many = f"/api/{version}/incidents/<incident_pk:int>/tags"
+    app.route(many, "GET", list_tags)
+    app.route(many, "POST", add_tag)
+    app.route(f"{many}/<tag_text:path>", "GET", get_tag)
+    app.route(f"{many}/<tag_text:path>", "DELETE", remove_tag)
+
+
+def list_tags(incident_pk):
+    """TAG-4: in attach order."""
+    auth.require_user()
+    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    relations = (IncidentTag.select(IncidentTag, Tag).join(Tag).where(IncidentTag.incident == incident_pk)
+                 .order_by(IncidentTag.id))
+    return [{"tag": relation.tag.text} for relation in relations]
+
+
+def add_tag(incident_pk):
+    """TAG-4: attach (a no-op when already there), 201 either way."""
+    user = auth.require_user()
+    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    pair = read_tag(web.json_body())
+    with write_transaction():
+        incidents.attach(incidents.locked(incident_pk), [pair], user, times.now())
+    web.created()
+    return {"tag": incidents.tag_text(pair)}
+
+
+def get_tag(incident_pk, tag_text):
+    """TAG-5: 404 unless attached."""
+    auth.require_user()
+    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    relation = attached(incident_pk, tag_text)
+    return {"tag": relation.tag.text}
+
+
+def remove_tag(incident_pk, tag_text):
+    """TAG-5: any authenticated user may detach; an unused tag row goes too."""
+    auth.require_user()
+    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    relation = attached(incident_pk, tag_text)
+    with write_transaction():
+        IncidentTag.delete().where(IncidentTag.id == relation.id).execute()
+        drop_if_unused(relation.tag_id)
+    web.no_content()
+
+
+def drop_if_unused(tag_pk):
+    """Another request may attach the tag at this moment; then the row simply stays."""
+    try:
+        with db.atomic():
+            in_use = IncidentTag.select(IncidentTag.tag).where(IncidentTag.tag == tag_pk)
+            Tag.delete().where((Tag.id == tag_pk) & Tag.id.not_in(in_use)).execute()
+    except IntegrityError:
+        pass
+
+
+def attached(incident_pk, tag_text):
+    try:
+        check_text(tag_text)
+        key, value = incidents.parse_tag(tag_text)
+    except Invalid:
+        raise errors.not_found() from None
+    relation = (IncidentTag.select(IncidentTag, Tag).join(Tag)
+                .where((IncidentTag.incident == incident_pk) & (Tag.key == key) & (Tag.value == value)).first())
+    if relation is None:
+        raise errors.not_found()
+    return relation
+
+
+def read_tag(body):
+    """TAG-4: {"tag": "key=value"}; a bad text answers {"tag": "<message>"} (a string, TAG-2)."""
+    values, problems = read_fields(body, {"tag": required(text())})
+    if problems:
+        raise errors.field_errors(problems)
+    try:
+        return incidents.parse_tag(values["tag"])
+    except Invalid as problem:
+        raise errors.bad_request({"tag": problem.detail[0]}) from None

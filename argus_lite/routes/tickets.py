@@ -1,0 +1,57 @@
+"""v2 automatic tickets (TKT-1…TKT-4): the configured plugin makes a ticket for one incident."""
+import urllib.parse
+
+from .. import auth, errors, incidents, tickets, times, web
+from ..db import write_transaction
+from ..notify import outbox
+from .incidents import shown
+
+NO_PLUGIN = "No path to ticket plugin can be found in the settings. Please update the setting 'TICKET_PLUGIN'."
+BROKEN_PLUGIN = "Ticket plugins are incorrectly configured."
+NO_URL = "No url could be generated. Please check that the ticket plugin provides a function to create tickets."
+
+
+def install(app, version):
+    if version == "v2":     # V-9
+        app.route("/api/v2/incidents/<incident_pk:int>/automatic-ticket", "PUT", automatic_ticket)
+
+
+def automatic_ticket(incident_pk):
+    """TKT-1: an existing ticket_url is answered as is; else TKT-2…TKT-4."""
+    user = auth.require_user()
+    incident = incidents.get_or_404(incident_pk)
+    if incident.ticket_url:
+        return {"ticket_url": incident.ticket_url}
+    url = ticket_for(incident_pk, user)
+    with write_transaction():
+        incident = incidents.locked(incident_pk)
+        if incident.ticket_url:     # another request made one meanwhile: keep the first
+            return {"ticket_url": incident.ticket_url}
+        event = incidents.set_field(incident, "ticket_url", url, user, times.now(),
+                                    description=f"Change: ticket_url \u2192 {url}")
+        outbox.enqueue_for_events([event], web.settings())
+    return {"ticket_url": url}
+
+
+def ticket_for(incident_pk, user):
+    """TKT-2, TKT-3: the plugin's URL, or the error its failure maps to (bare string bodies)."""
+    settings = web.settings()
+    try:
+        plugin = tickets.load(settings.ticket_plugin)
+    except tickets.PluginMissing:
+        raise errors.bad_request(NO_PLUGIN) from None
+    except tickets.PluginBroken:
+        raise errors.bad_request(BROKEN_PLUGIN) from None
+    incident = dict(shown(incident_pk), argus_url=urllib.parse.urljoin(settings.frontend_url,
+                                                                       f"incidents/{incident_pk}"),
+                    user=user.full_name)
+    try:
+        url = plugin.create_ticket(incident, settings)
+    except tickets.TicketError as failure:
+        raise errors.ApiError(failure.status, str(failure)) from None
+    if not url or not isinstance(url, str):
+        raise errors.bad_request(NO_URL)
+    if "\x00" in url:
+        raise errors.ApiError(500, "The ticket plugin answered a url that cannot be stored.")
+    return url
+
