@@ -312,3 +312,16 @@ def test_v2_event_list_newest_first_with_actor_names(api, admin, source, end_use
 
 def test_head_works_on_lists(api, admin, source):  # C-1
     assert api.head("/api/v2/incidents/", headers=admin.headers, status=200).body == b""
+
+
+def test_null_characters_and_undecodable_bytes_never_reach_the_database(api, admin, source):  # F-1, C-1
+    make_incident(source, description="ærø")
+    for name in ("search", "source_incident_id", "tags", "source__name__in", "source__type__in", "open"):
+        assert get(api, admin, f"/api/v2/incidents/?{name}=a%00", 400).json == {
+            name: ["Null characters are not allowed."]}
+    assert get(api, admin, "/api/v2/incidents/?search=%FF&zz=%ED%A0%80").json["results"] == []
+    assert get(api, admin, "/api/v2/incidents/?count&%FF=1").json == {
+        "count": 1, "params": {"count": "", "\ufffd": "1"}}
+    request = webtest.TestRequest.blank("/api/v2/incidents/", headers=admin.headers)
+    request.environ["QUERY_STRING"] = "search=\u00c3\u00a6r\u00c3\u00b8&count"   # raw UTF-8 bytes, as WSGI passes them
+    assert api.do_request(request, status=200).json == {"count": 1, "params": {"search": "ærø", "count": ""}}

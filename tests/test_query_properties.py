@@ -224,3 +224,23 @@ def world(api, wsgi_app):
                make_source("argus", "argus").source]
     caller = make_user("admin", is_superuser=True)
     return {"api": api, "sources": sources, "user": caller.user, "caller": caller}
+
+
+NAMES = sorted(SWEEP) + ["count", "cursor", "page_size", "foo"]
+hostile_values = st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+                           st.binary(max_size=12).map(urllib.parse.quote_from_bytes),
+                           st.sampled_from(["%00", "%FF", "%ED%A0%80", "1e999", "-0", "9" * 40, "a=%00",
+                                            "2024-01-01T00:00:00 01:00", ",", "=", "%", "_"]))
+hostile_queries = st.lists(st.tuples(st.sampled_from(NAMES), hostile_values), max_size=5)
+
+
+@given(pairs=hostile_queries, path=st.sampled_from(["/api/v2/incidents/", "/api/v1/incidents/mine/"]))
+@EXAMPLES
+def test_any_query_string_answers_200_or_a_400_naming_parameters(world, pairs, path):  # F-1, C-1
+    text = "&".join(f"{urllib.parse.quote(name)}={value if value.startswith('%') else urllib.parse.quote(value)}"
+                    for name, value in pairs)
+    answer = world["api"].get(f"{path}?{text}", headers=world["caller"].headers, expect_errors=True)
+    assert answer.status_int in (200, 400), answer.body
+    if answer.status_int == 400:
+        assert answer.json == {"detail": "Invalid cursor"} or (
+            set(answer.json) <= set(NAMES) and all(isinstance(messages, list) for messages in answer.json.values()))

@@ -95,9 +95,10 @@ def count_body(count, request_params):
 
 
 def query_params():
-    """This request's query as {name: [values]}, names in request order, UTF-8 decoded."""
-    decoded = bottle.request.query.decode()
-    return {name: decoded.getall(name) for name in decoded}
+    """This request's query as {name: [values]}, names in request order, UTF-8 decoded (WSGI hands
+    the raw bytes over as latin-1 text; bytes that are not UTF-8 become U+FFFD, never a 500)."""
+    raw = bottle.request.environ.get("QUERY_STRING", "")
+    return parse.tokenize(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
 
 
 def link_to(target, key):
@@ -105,7 +106,7 @@ def link_to(target, key):
     sorted by name, URL-encoded with space as '+'."""
     if target is None:
         return None
-    kept = [(name, value) for name, value in bottle.request.query.decode().allitems() if name != "cursor"]
+    kept = [(name, value) for name, values in query_params().items() if name != "cursor" for value in values]
     pairs = sorted(kept + [("cursor", cursor.encode(target, key))], key=lambda pair: pair[0])
     path = bottle.request.environ.get("argus_lite.original_path", bottle.request.path)
     return web.absolute_url(urllib.parse.quote(path)) + "?" + urllib.parse.urlencode(pairs)
