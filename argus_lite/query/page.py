@@ -33,12 +33,12 @@ def fetch(select, keys, position_of, list_name, cursor, size):
 
 def page_select(select, keys, cursor, size):
     """The query of one page plus one row: descending after the position, ascending before it."""
-    pair = Tuple(*keys)
     if cursor is None:
         return select.order_by(*(key.desc() for key in keys)).limit(size + 1)
+    pair, position = Tuple(*keys), Tuple(*cursor.position)     # row values: one index range on both backends
     if cursor.direction == "next":
-        return select.where(pair < Tuple(*cursor.position)).order_by(*(key.desc() for key in keys)).limit(size + 1)
-    return select.where(pair > Tuple(*cursor.position)).order_by(*(key.asc() for key in keys)).limit(size + 1)
+        return select.where(pair < position).order_by(*(key.desc() for key in keys)).limit(size + 1)
+    return select.where(pair > position).order_by(*(key.asc() for key in keys)).limit(size + 1)
 
 
 def link(list_name, direction, wanted, edge_rows, position_of, cursor):
