@@ -226,3 +226,8 @@ def test_foreign_tampered_and_forged_cursors_are_invalid():
         forged = itsdangerous.URLSafeSerializer("key", salt=cursor.SALT).dumps(payload)
         with pytest.raises(cursor.InvalidCursor):
             cursor.decode(forged, "incidents", "key")
+
+
+def test_a_plain_string_value_counts_as_one_value():
+    assert parse.parse({"open": "true", "tags": "a=1,b=2"}, params.PARAMS)[0] == (
+        Open(True), Tags((("a", frozenset({"1"})), ("b", frozenset({"2"})))))

@@ -223,7 +223,8 @@ def parse(params, table):
     for name, param in table.items():
         if param.read is None:
             continue
-        text = param.value_of(params.get(name) or [])
+        values = params.get(name) or []
+        text = param.value_of([values] if isinstance(values, str) else values)   # a lone string is one value
         if not text.strip():
             continue                          # F-1: empty is the same as absent
         try:
