@@ -15,6 +15,7 @@ NUMBER_MESSAGE = "Enter a number."
 DATETIME_MESSAGE = "Enter a valid date/time."
 TAGS_MESSAGE = 'Enter a valid key-value construct: "key=value", where key and value are strings.'
 CHOICE_MESSAGE = "Select a valid choice. That choice is not one of the available choices."
+NULL_MESSAGE = "Null characters are not allowed."      # as Django's form fields; PostgreSQL text has none
 
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")   # F-8: sign and fraction, no exponent
 TAG_ITEM = re.compile(r"[a-z0-9_]+=.+")                        # F-2
@@ -208,7 +209,8 @@ def token_expiry(text):
 # The whole query ---------------------------------------------------------------------------------
 
 def tokenize(query_string):
-    """A raw query string as {name: [values in order]} (a '+' is a space, as in every query string)."""
+    """A raw query string as {name: [values in order]} (a '+' is a space, as in every query string);
+    bytes that are not UTF-8 become U+FFFD, so no text reaching the database is undecodable."""
     params = {}
     for name, value in urllib.parse.parse_qsl(query_string, keep_blank_values=True):
         params.setdefault(name, []).append(value)
@@ -221,10 +223,13 @@ def parse(params, table):
     for name, param in table.items():
         if param.read is None:
             continue
-        text = param.value_of(params.get(name) or [])
+        values = params.get(name) or []
+        text = param.value_of([values] if isinstance(values, str) else values)   # a lone string is one value
         if not text.strip():
             continue                          # F-1: empty is the same as absent
         try:
+            if "\x00" in text:
+                raise Invalid(NULL_MESSAGE)
             term = param.read(text)
         except Invalid as error:
             errors[name] = [str(error)]
@@ -235,8 +240,8 @@ def parse(params, table):
 
 
 def page_size(params, maximum, default=100):
-    """F-4: a positive integer, clamped to the maximum; anything else is the default."""
+    """F-4: a positive integer, else the default; either is clamped to the maximum."""
     text = (params.get("page_size") or [""])[-1].strip()
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        return default
+        return min(default, maximum)
     return min(int(text), maximum)

@@ -1,0 +1,112 @@
+"""Incident lists and the event list: filtered (F-1…F-11), keyset-paginated (F-3…F-5), C-6.
+
+INC-10 incidents/, INC-14 incidents/mine/ (GET only; its POST is incident creation), INC-15 the v1
+open/ and open+unacked/ arrays, EV-15 the v2 incidents/events/ page.
+"""
+import urllib.parse
+from functools import partial
+
+import bottle
+
+from .. import auth, errors, query, secret, times, web
+from ..models import Event, Incident, User
+from ..models.incidents import with_source
+from ..query import build, cursor, page, params, parse
+from ..serialize import incidents as serialize
+
+INCIDENT_KEYS = (Incident.start_time, Incident.id)       # F-3
+EVENT_KEYS = (Event.timestamp, Event.id)                 # EV-15
+
+
+def install(app, version):
+    app.route(f"/api/{version}/incidents", "GET", partial(list_incidents, version=version))
+    app.route(f"/api/{version}/incidents/mine", "GET", partial(list_mine, version=version))
+    if version == "v1":
+        app.route("/api/v1/incidents/open", "GET", partial(list_open, unacked_only=False))
+        app.route("/api/v1/incidents/open+unacked", "GET", partial(list_open, unacked_only=True))
+    else:
+        app.route("/api/v2/incidents/events", "GET", list_events)
+
+
+def list_incidents(version):
+    """INC-10: every incident matching the filters, a page at a time (or F-10's count)."""
+    auth.require_user()
+    return incident_page("incidents", params.PARAMS, None)
+
+
+def list_mine(version):
+    """INC-14: as INC-10, restricted to the caller's own source system; some filters are ignored."""
+    user = auth.require_user()
+    return incident_page("incidents/mine", params.MINE_PARAMS, build.of_source(user.source_pk))
+
+
+def list_open(unacked_only):
+    """INC-15 (v1): open (and unacked) incidents as a plain array in F-3 order; parameters ignored."""
+    auth.require_user()
+    now = times.now()
+    terms = [parse.Open(True)] + ([parse.Acked(False)] if unacked_only else [])
+    rows = (with_source().where(build.condition(terms, times.to_us(now)))
+            .order_by(*(key.desc() for key in INCIDENT_KEYS)))
+    return serialize.incidents(rows, now)
+
+
+def list_events():
+    """EV-15 (v2): all events, newest timestamp first, no filters; actor names joined, not fetched per row."""
+    auth.require_user()
+    select = Event.select(Event, User.id, User.username).join(User, on=(Event.actor == User.id))
+    rows, links = keyset_page(select, EVENT_KEYS, lambda row: (times.to_us(row.timestamp), row.id),
+                              "events", query_params())
+    return dict(links, results=[serialize.event(row, row.actor.username) for row in rows])
+
+
+def incident_page(list_name, table, restriction):
+    request_params, now = query_params(), times.now()
+    try:
+        terms = query.incident_terms(request_params, table)
+    except query.FilterError as error:
+        raise errors.field_errors(error.errors) from None
+    condition = build.condition(terms, times.to_us(now))
+    if restriction is not None:
+        condition = restriction & condition
+    if "count" in request_params:
+        return count_body(Incident.select().where(condition).count(), request_params)
+    rows, links = keyset_page(with_source().where(condition), INCIDENT_KEYS,
+                              lambda row: (times.to_us(row.start_time), row.id), list_name, request_params)
+    return dict(links, results=serialize.incidents(rows, now))
+
+
+def keyset_page(select, keys, position_of, list_name, request_params):
+    """(rows, {"next": url, "previous": url}) of the page the request's cursor names (F-3…F-5)."""
+    settings = web.settings()
+    size = parse.page_size(request_params, settings.page_size_max)
+    key = secret.signing_key(settings)
+    text = (request_params.get("cursor") or [""])[-1]
+    try:
+        current = cursor.decode(text, list_name, key) if text else None    # F-4: empty = first page
+    except cursor.InvalidCursor:
+        raise errors.bad_request({"detail": "Invalid cursor"}) from None
+    found = page.fetch(select, keys, position_of, list_name, current, size)
+    return found.rows, {"next": link_to(found.next, key), "previous": link_to(found.previous, key)}
+
+
+def count_body(count, request_params):
+    """F-10: every parameter in request order with its last value."""
+    return {"count": count, "params": {name: values[-1] for name, values in request_params.items()}}
+
+
+def query_params():
+    """This request's query as {name: [values]}, names in request order, UTF-8 decoded (WSGI hands
+    the raw bytes over as latin-1 text; bytes that are not UTF-8 become U+FFFD, never a 500)."""
+    raw = bottle.request.environ.get("QUERY_STRING", "")
+    return parse.tokenize(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
+
+
+def link_to(target, key):
+    """F-5: absolute URL of this path with every parameter kept (repeats too), cursor replaced,
+    sorted by name, URL-encoded with space as '+'."""
+    if target is None:
+        return None
+    kept = [(name, value) for name, values in query_params().items() if name != "cursor" for value in values]
+    pairs = sorted(kept + [("cursor", cursor.encode(target, key))], key=lambda pair: pair[0])
+    path = bottle.request.environ.get("argus_lite.original_path", bottle.request.path)
+    return web.absolute_url(urllib.parse.quote(path)) + "?" + urllib.parse.urlencode(pairs)
