@@ -1,4 +1,6 @@
 """Incidents, tags, events and acknowledgements (MOD-5…MOD-8)."""
+import collections
+
 from peewee import SQL, AutoField, CharField, ForeignKeyField, SmallIntegerField, TextField
 
 from .. import times
@@ -100,6 +102,31 @@ def acked_among(incident_ids, now):
     return {incident_pk for (incident_pk,) in rows}
 
 
+INCIDENT_ROW_FIELDS = ("id", "start_time", "end_time", "source_incident_id", "details_url", "description", "level",
+                       "ticket_url", "source_pk", "source_name", "source_type", "source_user", "source_base_url")
+IncidentRow = collections.namedtuple("IncidentRow", INCIDENT_ROW_FIELDS)
+
+
 def with_source():
-    """Incidents selected with their source system, so serializing needs no query per row."""
-    return Incident.select(Incident, SourceSystem).join(SourceSystem)
+    """Incidents joined with their source, as named tuples (source fields as source_*): serializing a
+    page then builds no model objects."""
+    return (Incident.select(Incident.id, Incident.start_time, Incident.end_time, Incident.source_incident_id,
+                            Incident.details_url, Incident.description, Incident.level, Incident.ticket_url,
+                            SourceSystem.id.alias("source_pk"), SourceSystem.name.alias("source_name"),
+                            SourceSystem.type.alias("source_type"), SourceSystem.user.alias("source_user"),
+                            SourceSystem.base_url.alias("source_base_url"))
+            .join(SourceSystem).namedtuples())
+
+
+ONE_INCIDENT = Prepared(lambda incident_pk: with_source().where(Incident.id == incident_pk))
+
+
+def one_incident(incident_pk):
+    """The with_source() row of one incident, or None; by precompiled SQL, as every GET and write answer
+    needs it."""
+    if not -2**63 < incident_pk < 2**63:            # C-9: beyond BIGINT nothing exists
+        return None
+    raw = ONE_INCIDENT.execute(incident_pk).fetchone()
+    if raw is None:
+        return None
+    return IncidentRow(raw[0], times.from_us(raw[1]), times.from_us(raw[2]), *raw[3:])

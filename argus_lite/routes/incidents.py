@@ -1,10 +1,9 @@
 """One incident: create, read, change, ticket URL (INC-5…INC-7, INC-11…INC-13, INC-16)."""
 from functools import partial
 
-from .. import auth, incidents, web
+from .. import auth, errors, incidents, web
 from ..db import write_transaction
-from ..models import Incident
-from ..models.incidents import with_source
+from ..models.incidents import one_incident
 from ..notify import outbox
 from ..serialize import incidents as serialize
 
@@ -21,7 +20,7 @@ def install(app, version):
 
 def shown(incident_pk):
     """INC-1 for one incident, read fresh."""
-    return serialize.incidents(with_source().where(Incident.id == incident_pk))[0]
+    return serialize.incidents([one_incident(incident_pk)])[0]
 
 
 def create_incident():
@@ -36,8 +35,10 @@ def create_incident():
 
 def get_incident(incident_pk):
     auth.require_user()
-    incidents.get_or_404(incident_pk)
-    return shown(incident_pk)
+    row = one_incident(incident_pk)
+    if row is None:
+        raise errors.not_found()
+    return serialize.incidents([row])[0]
 
 
 def change_incident(incident_pk, tags_required):

@@ -12,14 +12,15 @@ def source(row):
 
 
 def incident(row, tags, is_acked, now):
-    """INC-1, in its key order; row.source must be loaded (models.incidents.with_source)."""
+    """INC-1, in its key order, from a row of models.incidents.with_source()."""
     return {
         "pk": row.id,
         "start_time": format_time(row.start_time),
         "end_time": format_time(row.end_time),
-        "source": source(row.source),
+        "source": {"pk": row.source_pk, "name": row.source_name, "type": {"name": row.source_type},
+                   "user": row.source_user, "base_url": row.source_base_url},
         "source_incident_id": row.source_incident_id,
-        "details_url": details_url(row.details_url, row.source.base_url),
+        "details_url": details_url(row.details_url, row.source_base_url),
         "description": row.description,
         "level": row.level,
         "ticket_url": row.ticket_url,
