@@ -17,10 +17,14 @@ class Infinity:
 INFINITY = Infinity()
 
 
+_zone_is_utc = True
+
+
 def configure(zone):
     """Set the server time zone (ARGUS_LITE_TIME_ZONE) for this process."""
-    global _zone
+    global _zone, _zone_is_utc
     _zone = zone
+    _zone_is_utc = zone is UTC or getattr(zone, "key", None) in ("UTC", "Etc/UTC", "Z")
 
 
 def server_zone():
@@ -51,15 +55,22 @@ def format_time(moment):
         return None
     if moment is INFINITY:
         return "infinity"
-    local = moment.astimezone(_zone)
+    return _iso(moment.astimezone(_zone))
+
+
+def format_us(value):
+    """format_time of a stored instant (µs, INFINITY_US or None), without building it in UTC first."""
+    if value is None:
+        return None
+    if value >= INFINITY_US:
+        return "infinity"
+    seconds, micro = divmod(value, 1_000_000)
+    return _iso(datetime.datetime.fromtimestamp(seconds, _zone).replace(microsecond=micro))
+
+
+def _iso(local):
     text = local.isoformat()
-    if local.utcoffset() == datetime.timedelta(0) and _zone_is_utc():
-        text = text[: -len("+00:00")] + "Z"
-    return text
-
-
-def _zone_is_utc():
-    return _zone is UTC or getattr(_zone, "key", None) in ("UTC", "Etc/UTC", "Z")
+    return text[: -len("+00:00")] + "Z" if _zone_is_utc else text
 
 
 def parse_datetime(text):

@@ -6,7 +6,7 @@ from playhouse.test_utils import count_queries
 from argus_lite import times
 from argus_lite.db import write_transaction
 from argus_lite.models import Acknowledgement, Event
-from argus_lite.models.incidents import with_source
+from argus_lite.models.incidents import incident_rows, with_source
 from argus_lite.serialize.incidents import details_url, incidents
 from tests.factories import make_incident
 
@@ -22,7 +22,7 @@ def test_incident_shape_tags_and_ack_state(wsgi_app, source, end_user):  # INC-1
     second = make_incident(source, end_time=None)
     ack(first, end_user.user, None)
     ack(second, end_user.user, times.now() - datetime.timedelta(minutes=1))   # expired: not acked
-    shown = {row["pk"]: row for row in incidents(with_source())}
+    shown = {row["pk"]: row for row in incidents(incident_rows(with_source()))}
     assert list(shown[first.id]) == ["pk", "start_time", "end_time", "source", "source_incident_id", "details_url",
                                      "description", "level", "ticket_url", "tags", "stateful", "open", "acked"]
     assert [tag["tag"] for tag in shown[first.id]["tags"]] == ["host=sw-4", "room=b=201"]
@@ -37,11 +37,11 @@ def test_query_count_does_not_grow_with_the_page(wsgi_app, source):
     for _ in range(3):
         make_incident(source, tags=["a=1", "b=2"])
     with count_queries() as few:
-        incidents(with_source())
+        incidents(incident_rows(with_source()))
     for _ in range(30):
         make_incident(source, tags=["a=1", "c=3"])
     with count_queries() as many:
-        assert len(incidents(with_source())) == 33
+        assert len(incidents(incident_rows(with_source()))) == 33
     assert few.count == many.count == 3
 
 

@@ -4,7 +4,7 @@ import collections
 from peewee import SQL, AutoField, CharField, ForeignKeyField, SmallIntegerField, TextField
 
 from .. import times
-from ..db import Prepared, any_of, id_list
+from ..db import Prepared, any_of, db, id_list
 from .auth import SourceSystem, User
 from .base import BaseModel, TimestampField
 
@@ -76,7 +76,8 @@ EVENT_TYPES = {"STA": "Incident start", "END": "Incident end", "CHI": "Incident 
 
 
 TAGS_OF = Prepared(lambda incident_ids: (
-    IncidentTag.select(IncidentTag.incident, IncidentTag.added_by, IncidentTag.added_time, Tag.key, Tag.value)
+    IncidentTag.select(IncidentTag.incident, IncidentTag.added_by, IncidentTag.added_time,
+                       Tag.key.concat("=").concat(Tag.value))
     .join(Tag).where(any_of(IncidentTag.incident, incident_ids)).order_by(IncidentTag.id)))
 
 ACKED_AMONG = Prepared(lambda incident_ids, now_us: (
@@ -89,8 +90,8 @@ def tags_of(incident_ids):
     """{incident pk: [(added_by pk, added_time in µs, "key=value")]} in attach order, in one query (MOD-6)."""
     found = {pk: [] for pk in incident_ids}
     if found:
-        for incident_pk, added_by, added_us, key, value in TAGS_OF.execute(id_list(found)):
-            found[incident_pk].append((added_by, added_us, f"{key}={value}"))
+        for incident_pk, added_by, added_us, text in TAGS_OF.execute(id_list(found)):
+            found[incident_pk].append((added_by, added_us, text))
     return found
 
 
@@ -102,20 +103,26 @@ def acked_among(incident_ids, now):
     return {incident_pk for (incident_pk,) in rows}
 
 
+# start_time and end_time stay stored microseconds (times.format_us): a page converts nothing twice.
 INCIDENT_ROW_FIELDS = ("id", "start_time", "end_time", "source_incident_id", "details_url", "description", "level",
                        "ticket_url", "source_pk", "source_name", "source_type", "source_user", "source_base_url")
 IncidentRow = collections.namedtuple("IncidentRow", INCIDENT_ROW_FIELDS)
 
 
 def with_source():
-    """Incidents joined with their source, as named tuples (source fields as source_*): serializing a
-    page then builds no model objects."""
+    """Incidents joined with their source (source fields as source_*); run it with incident_rows()."""
     return (Incident.select(Incident.id, Incident.start_time, Incident.end_time, Incident.source_incident_id,
                             Incident.details_url, Incident.description, Incident.level, Incident.ticket_url,
                             SourceSystem.id.alias("source_pk"), SourceSystem.name.alias("source_name"),
                             SourceSystem.type.alias("source_type"), SourceSystem.user.alias("source_user"),
                             SourceSystem.base_url.alias("source_base_url"))
-            .join(SourceSystem).namedtuples())
+            .join(SourceSystem))
+
+
+def incident_rows(select):
+    """Run a with_source() query as plain IncidentRows: no model objects, no per-column conversion."""
+    sql, params = select.sql()
+    return [IncidentRow(*raw) for raw in db.execute_sql(sql, params)]
 
 
 ONE_INCIDENT = Prepared(lambda incident_pk: with_source().where(Incident.id == incident_pk))
@@ -127,6 +134,4 @@ def one_incident(incident_pk):
     if not -2**63 < incident_pk < 2**63:            # C-9: beyond BIGINT nothing exists
         return None
     raw = ONE_INCIDENT.execute(incident_pk).fetchone()
-    if raw is None:
-        return None
-    return IncidentRow(raw[0], times.from_us(raw[1]), times.from_us(raw[2]), *raw[3:])
+    return None if raw is None else IncidentRow(*raw)

@@ -10,7 +10,7 @@ import bottle
 
 from .. import auth, errors, query, secret, times, web
 from ..models import Event, Incident, User
-from ..models.incidents import with_source
+from ..models.incidents import incident_rows, with_source
 from ..query import build, cursor, page, params, parse
 from ..serialize import incidents as serialize
 
@@ -45,8 +45,8 @@ def list_open(unacked_only):
     auth.require_user()
     now = times.now()
     terms = [parse.Open(True)] + ([parse.Acked(False)] if unacked_only else [])
-    rows = (with_source().where(build.condition(terms, times.to_us(now)))
-            .order_by(*(key.desc() for key in INCIDENT_KEYS)))
+    rows = incident_rows(with_source().where(build.condition(terms, times.to_us(now)))
+                         .order_by(*(key.desc() for key in INCIDENT_KEYS)))
     return serialize.incidents(rows, now)
 
 
@@ -54,7 +54,7 @@ def list_events():
     """EV-15 (v2): all events, newest timestamp first, no filters; actor names joined, not fetched per row."""
     auth.require_user()
     select = Event.select(Event, User.id, User.username).join(User, on=(Event.actor == User.id))
-    rows, links = keyset_page(select, EVENT_KEYS, lambda row: (times.to_us(row.timestamp), row.id),
+    rows, links = keyset_page(select, list, EVENT_KEYS, lambda row: (times.to_us(row.timestamp), row.id),
                               "events", query_params())
     return dict(links, results=[serialize.event(row, row.actor.username) for row in rows])
 
@@ -70,12 +70,12 @@ def incident_page(list_name, table, restriction):
         condition = restriction & condition
     if "count" in request_params:
         return count_body(Incident.select().where(condition).count(), request_params)
-    rows, links = keyset_page(with_source().where(condition), INCIDENT_KEYS,
-                              lambda row: (times.to_us(row.start_time), row.id), list_name, request_params)
+    rows, links = keyset_page(with_source().where(condition), incident_rows, INCIDENT_KEYS,
+                              lambda row: (row.start_time, row.id), list_name, request_params)
     return dict(links, results=serialize.incidents(rows, now))
 
 
-def keyset_page(select, keys, position_of, list_name, request_params):
+def keyset_page(select, run, keys, position_of, list_name, request_params):
     """(rows, {"next": url, "previous": url}) of the page the request's cursor names (F-3…F-5)."""
     settings = web.settings()
     size = parse.page_size(request_params, settings.page_size_max)
@@ -85,7 +85,7 @@ def keyset_page(select, keys, position_of, list_name, request_params):
         current = cursor.decode(text, list_name, key) if text else None    # F-4: empty = first page
     except cursor.InvalidCursor:
         raise errors.bad_request({"detail": "Invalid cursor"}) from None
-    found = page.fetch(select, keys, position_of, list_name, current, size)
+    found = page.fetch(select, run, keys, position_of, list_name, current, size)
     return found.rows, {"next": link_to(found.next, key), "previous": link_to(found.previous, key)}
 
 

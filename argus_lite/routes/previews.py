@@ -7,7 +7,7 @@ from peewee import Value
 
 from .. import auth, errors, web
 from ..models import Incident, NotificationProfile
-from ..models.incidents import with_source
+from ..models.incidents import incident_rows, with_source
 from ..models.notify import filters_of
 from ..notify import match
 from ..query import FilterError, incident_condition
@@ -63,5 +63,5 @@ def condition(rule):
 
 def incidents_where(where):
     """A plain array in F-3 order (start_time, pk descending), not paginated."""
-    rows = with_source().where(where).order_by(Incident.start_time.desc(), Incident.id.desc())
+    rows = incident_rows(with_source().where(where).order_by(Incident.start_time.desc(), Incident.id.desc()))
     return serialize.incidents(rows)

@@ -3,7 +3,7 @@ import urllib.parse
 
 from .. import times
 from ..models.incidents import EVENT_TYPES, acked_among, tags_of
-from ..times import INFINITY, format_time
+from ..times import INFINITY, format_time, format_us
 
 
 def source(row):
@@ -11,12 +11,12 @@ def source(row):
             "base_url": row.base_url}
 
 
-def incident(row, tags, is_acked, now):
-    """INC-1, in its key order, from a row of models.incidents.with_source()."""
+def incident(row, tags, is_acked, now_us):
+    """INC-1, in its key order, from an IncidentRow (models.incidents)."""
     return {
         "pk": row.id,
-        "start_time": format_time(row.start_time),
-        "end_time": format_time(row.end_time),
+        "start_time": format_us(row.start_time),
+        "end_time": format_us(row.end_time),
         "source": {"pk": row.source_pk, "name": row.source_name, "type": {"name": row.source_type},
                    "user": row.source_user, "base_url": row.source_base_url},
         "source_incident_id": row.source_incident_id,
@@ -26,18 +26,18 @@ def incident(row, tags, is_acked, now):
         "ticket_url": row.ticket_url,
         "tags": [tag(*attached) for attached in tags],
         "stateful": row.end_time is not None,
-        "open": is_open(row.end_time, now),
+        "open": row.end_time is not None and row.end_time > now_us,        # MOD-5; infinity is 2^62
         "acked": is_acked,
     }
 
 
 def incidents(rows, now=None):
-    """A list of incidents (rows from with_source()) in a fixed number of queries: tags, then acks."""
-    rows = list(rows)
+    """IncidentRows serialized in a fixed number of queries: tags, then acks."""
     now = now or times.now()
     pks = [row.id for row in rows]
     tags, acked = tags_of(pks), acked_among(pks, now)
-    return [incident(row, tags[row.id], row.id in acked, now) for row in rows]
+    now_us = times.to_us(now)
+    return [incident(row, tags[row.id], row.id in acked, now_us) for row in rows]
 
 
 def is_open(end_time, now):
@@ -54,7 +54,7 @@ def details_url(stored, base_url):
 
 def tag(added_by, added_us, text):
     """MOD-6, from models.incidents.tags_of."""
-    return {"added_by": added_by, "added_time": format_time(times.from_us(added_us)), "tag": text}
+    return {"added_by": added_by, "added_time": format_us(added_us), "tag": text}
 
 
 def event(row, actor_username):
