@@ -1,5 +1,6 @@
 """Instants in and out (C-4): parsing request datetimes, formatting responses, storage as microseconds."""
 import datetime
+import functools
 
 UTC = datetime.timezone.utc
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
@@ -25,6 +26,7 @@ def configure(zone):
     global _zone, _zone_is_utc
     _zone = zone
     _zone_is_utc = zone is UTC or getattr(zone, "key", None) in ("UTC", "Etc/UTC", "Z")
+    format_us.cache_clear()
 
 
 def server_zone():
@@ -58,8 +60,10 @@ def format_time(moment):
     return _iso(moment.astimezone(_zone))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def format_us(value):
-    """format_time of a stored instant (µs, INFINITY_US or None), without building it in UTC first."""
+    """format_time of a stored instant (µs, INFINITY_US or None), without building it in UTC first.
+    An instant's text never changes while the zone stays, and the pages clients poll repeat them."""
     if value is None:
         return None
     if value >= INFINITY_US:
