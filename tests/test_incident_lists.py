@@ -325,3 +325,18 @@ def test_null_characters_and_undecodable_bytes_never_reach_the_database(api, adm
     request = webtest.TestRequest.blank("/api/v2/incidents/", headers=admin.headers)
     request.environ["QUERY_STRING"] = "search=\u00c3\u00a6r\u00c3\u00b8&count"   # raw UTF-8 bytes, as WSGI passes them
     assert api.do_request(request, status=200).json == {"count": 1, "params": {"search": "ærø", "count": ""}}
+
+
+def test_long_lists_and_the_most_words_and_keys_answer(api, admin, source):  # F-1, F-2, F-9
+    hit = make_incident(source, tags=["k0=v"], description=" ".join(f"w{n}" for n in range(20)))
+    ids = ",".join(str(n) for n in range(1, 20000))
+    assert pks(get(api, admin, f"/api/v2/incidents/?source__id__in={ids}")) == [hit.id]
+    values = ",".join(f"k0=x{n}" for n in range(5000)) + ",k0=v"
+    assert pks(get(api, admin, f"/api/v2/incidents/?tags={values}")) == [hit.id]
+    words = "+".join(f"w{n}" for n in range(20))
+    keys = ",".join(f"k{n}=v" for n in range(20))
+    assert pks(get(api, admin, f"/api/v2/incidents/?search={words}")) == [hit.id]
+    assert pks(get(api, admin, f"/api/v2/incidents/?tags={keys}&search={words}")) == []
+    assert get(api, admin, f"/api/v2/incidents/?search={words}+w20&tags={keys},k20=v", 400).json == {
+        "tags": ["Ensure this field has no more than 20 keys."],
+        "search": ["Ensure this field has no more than 20 words."]}
