@@ -6,12 +6,14 @@ import bottle
 from . import db, errors, times, web
 from .routes import acks, bulk, events, incidents, sources, tags, tickets
 from .routes import auth as auth_routes
+from .routes import destinations, filters, media, phone_numbers, previews, profiles, timeslots
 from .routes import incident_lists
 
 log = logging.getLogger("argus_lite")
 
 # Each module registers its routes for one version with install(app, version).
-ROUTE_MODULES = [auth_routes, incidents, events, acks, tags, sources, bulk, tickets, incident_lists]
+ROUTE_MODULES = [auth_routes, incidents, incident_lists, events, acks, tags, sources, bulk, tickets,
+                 phone_numbers, timeslots, filters, profiles, previews, destinations, media]
 
 # Every request body is read by web.json_body, which caps it; bottle's own reading is never used.
 bottle.BaseRequest.MEMFILE_MAX = 1024 * 1024

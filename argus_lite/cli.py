@@ -1,4 +1,4 @@
-"""The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup."""
+"""The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup | notifications."""
 import argparse
 import os
 import secrets
@@ -63,6 +63,11 @@ def build_parser():
     setup = commands.add_parser("initial-setup", help="first run: an admin user with password and token")
     setup.add_argument("--username", default="admin")
     setup.set_defaults(command=cmd_initial_setup)
+
+    notifications = commands.add_parser("notifications", help="the notification outbox (N-12)")
+    notifications.add_argument("--pending", action="store_true", required=True,
+                               help="print the number of messages not sent yet")
+    notifications.set_defaults(command=cmd_notifications)
     return parser
 
 
@@ -75,6 +80,10 @@ def cmd_serve(args, settings):
     if applied:
         print(f"argus-lite: applied migrations {', '.join(applied)}", file=sys.stderr)
     app = make_app(settings)
+    if settings.send_notifications:  # N-11: delivery runs beside the API, never inside a request
+        from .notify.worker import Worker
+
+        Worker(settings).start()
     print(f"argus-lite: serving http://{args.host}:{args.port}/api/v2/ with {args.threads} threads",
           file=sys.stderr, flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="argus-lite",
@@ -122,6 +131,16 @@ def cmd_initial_setup(args, settings):
         user = users.create_user(args.username, password=password, is_superuser=True)
         key = auth.issue_token(user)
     print(f"admin user: {args.username}\npassword:   {password}\ntoken:      {key}")
+    return 0
+
+
+def cmd_notifications(args, settings):
+    """N-12: the number of outbox rows not sent yet, alone on stdout."""
+    from .notify.outbox import pending_count
+
+    require_schema()
+    with db.db.connection_context():
+        print(pending_count())
     return 0
 
 

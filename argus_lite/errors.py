@@ -46,7 +46,7 @@ def unauthorized(detail):
 
 def encode(body):
     """C-8: compact UTF-8 JSON, non-ASCII kept as is."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 def bottle_error_as_json(error):

@@ -64,24 +64,16 @@ def serve_in_thread(app, threads=4):
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-    stopping = threading.Event()
-
-    def run():
-        try:
-            server.run()
-        except OSError:             # a socket closed under the loop by stop()
-            if not stopping.is_set():
-                raise
-
-    runner = threading.Thread(target=run, name="argus-lite-server", daemon=True)
+    runner = threading.Thread(target=server.run, name="argus-lite-server", daemon=True)
     runner.start()
 
+    def close_every_channel():     # runs in the server's own loop, which ends once nothing is left
+        for channel in list(server._map.values()):
+            channel.handle_close()
+
     def stop():
-        stopping.set()
-        while server._map:          # closing every channel ends waitress's loop
-            for channel in list(server._map.values()):
-                channel.handle_close()
-        server.task_dispatcher.shutdown()
+        server.trigger.pull_trigger(close_every_channel)
         runner.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
     return f"http://127.0.0.1:{server.effective_port}", stop

@@ -94,3 +94,47 @@ class Outbox(BaseModel):
     next_attempt = TimestampField()
     sent = TimestampField(null=True)
     last_error = TextField(default="")
+
+
+def owned(model, pk, user_pk):
+    """The caller's row with this pk, or None: another user's object behaves as unknown (owner scope)."""
+    return model.get_or_none((model.id == pk) & (model.user == user_pk))
+
+
+def recurrences_of(timeslot_pks):
+    """{timeslot pk: [TimeRecurrence]} in creation order, in one query (TS-1)."""
+    found = {pk: [] for pk in timeslot_pks}
+    if found:
+        for row in TimeRecurrence.select().where(TimeRecurrence.timeslot.in_(list(found))).order_by(TimeRecurrence.id):
+            found[row.timeslot_id].append(row)
+    return found
+
+
+def filters_of(profile_pks):
+    """{profile pk: [Filter]} by filter pk, in one query."""
+    found = {pk: [] for pk in profile_pks}
+    if found:
+        links = (ProfileFilter.select(ProfileFilter, Filter).join(Filter)
+                 .where(ProfileFilter.profile.in_(list(found))).order_by(Filter.id))
+        for link in links:
+            found[link.profile_id].append(link.filter)
+    return found
+
+
+def destinations_of(profile_pks):
+    """{profile pk: [Destination]} by destination pk, in one query."""
+    found = {pk: [] for pk in profile_pks}
+    if found:
+        links = (ProfileDestination.select(ProfileDestination, Destination).join(Destination)
+                 .where(ProfileDestination.profile.in_(list(found))).order_by(Destination.id))
+        for link in links:
+            found[link.profile_id].append(link.destination)
+    return found
+
+
+def profile_names(profiles):
+    """NF-8, DST-9: each profile's name, or '<timeslot name>: <filter names>' for unnamed ones."""
+    profiles = list(profiles)
+    filters = filters_of([p.id for p in profiles])
+    return ", ".join(p.name if p.name is not None
+                     else f"{p.timeslot.name}: {', '.join(f.name for f in filters[p.id])}" for p in profiles)

@@ -1,0 +1,88 @@
+"""v1 phone numbers: the caller's SMS destinations in the PHN-1 shape (PHN-1…PHN-6, V-3)."""
+from .. import auth, errors, web
+from ..db import write_transaction
+from ..models import Destination
+from ..models.notify import owned
+from ..notify import media
+from ..serialize.auth import phone_number
+
+
+def install(app, version):
+    if version != "v1":      # V-3
+        return
+    base = f"/api/{version}/auth/phone-number"
+    one = f"{base}/<number_pk:int>"
+    app.route(base, "GET", list_numbers)
+    app.route(base, "POST", create_number)
+    app.route(one, "GET", get_number)
+    app.route(one, "PUT", change_number)
+    app.route(one, "PATCH", change_number)
+    app.route(one, "DELETE", delete_number)
+
+
+def list_numbers():
+    """PHN-3: by pk."""
+    user = auth.require_user()
+    return [phone_number(row) for row in numbers_of(user).order_by(Destination.id)]
+
+
+def get_number(number_pk):
+    user = auth.require_user()
+    return phone_number(number_or_404(number_pk, user))
+
+
+def create_number():
+    """PHN-4."""
+    user = auth.require_user()
+    address = read_number(web.json_body(), user, None)
+    with write_transaction():
+        row = Destination.create(user=user.id, media="sms", address=address)
+    web.created()
+    return phone_number(row)
+
+
+def change_number(number_pk):
+    """PHN-5: answers 201 as Argus does."""
+    user = auth.require_user()
+    row = number_or_404(number_pk, user)
+    row.address = read_number(web.json_body(), user, row)
+    with write_transaction():
+        row.save()
+    web.created()
+    return phone_number(row)
+
+
+def delete_number(number_pk):
+    """PHN-6: unlinked from profiles by ON DELETE CASCADE."""
+    user = auth.require_user()
+    row = number_or_404(number_pk, user)
+    with write_transaction():
+        row.delete_instance()
+    web.no_content()
+
+
+def numbers_of(user):
+    return Destination.select().where((Destination.user == user.id) & (Destination.media == "sms"))
+
+
+def number_or_404(number_pk, user):
+    row = owned(Destination, number_pk, user.id)
+    if row is None or row.media_id != "sms":
+        raise errors.not_found()
+    return row
+
+
+def read_number(body, user, row):
+    """PHN-2, PHN-4: E.164, not already one of the caller's numbers (the edited one aside)."""
+    if "phone_number" not in body:
+        raise errors.field_error("phone_number", "This field is required.")
+    try:
+        address = media.e164(body["phone_number"])
+    except ValueError as error:
+        raise errors.field_error("phone_number", str(error)) from None
+    taken = numbers_of(user).where(Destination.address == address)
+    if row is not None:
+        taken = taken.where(Destination.id != row.id)
+    if taken.exists():
+        raise errors.field_error("phone_number", "Phone number already exists")
+    return address

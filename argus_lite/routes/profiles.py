@@ -1,0 +1,239 @@
+"""Notification profiles, v1 (media + phone number) and v2 (destinations), owner-scoped (NP-1…NP-8)."""
+from functools import partial
+
+from peewee import IntegrityError
+
+from .. import auth, errors, web
+from ..db import write_transaction
+from ..models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
+from ..models.notify import destinations_of, filters_of, owned, recurrences_of
+from ..serialize import notify as serialize
+
+TIMESLOT_OF_OTHER_USER = "The user of 'timeslot' must be the same as the requesting user."
+MEDIA_CODES = {"EM": "email", "SM": "sms"}
+
+
+def install(app, version):
+    base = f"/api/{version}/notificationprofiles"
+    one = f"{base}/<profile_pk:int>"
+    app.route(base, "GET", partial(list_profiles, version=version))
+    app.route(base, "POST", partial(create_profile, version=version))
+    app.route(one, "GET", partial(get_profile, version=version))
+    app.route(one, "PUT", partial(change_profile, version=version, is_partial=False))
+    app.route(one, "PATCH", partial(change_profile, version=version, is_partial=True))
+    app.route(one, "DELETE", delete_profile)
+
+
+def list_profiles(version):
+    """NP-8: by pk, in a fixed number of queries."""
+    user = auth.require_user()
+    return shown(with_timeslot().where(NotificationProfile.user == user.id).order_by(NotificationProfile.id),
+                 version)
+
+
+def get_profile(profile_pk, version):
+    user = auth.require_user()
+    return shown([profile_or_404(profile_pk, user)], version)[0]
+
+
+def create_profile(version):
+    """NP-3…NP-6."""
+    user = auth.require_user()
+    fields = read_profile(web.json_body(), user, version, None, is_partial=False)
+    with write_transaction():
+        row = NotificationProfile(user=user.id, timeslot=fields["timeslot"], name=fields.get("name"),
+                                  active=fields.get("active", True))
+        save(row, fields)
+    web.created()
+    return shown([profile_or_404(row.id, user)], version)[0]
+
+
+def change_profile(profile_pk, version, is_partial):
+    """NP-7, NP-8: PUT needs the full body, PATCH any subset; the pk never changes."""
+    user = auth.require_user()
+    row = profile_or_404(profile_pk, user)
+    fields = read_profile(web.json_body(), user, version, row, is_partial)
+    for key in ("timeslot", "name", "active"):
+        if key in fields:
+            setattr(row, key, fields[key])
+    with write_transaction():
+        save(row, fields)
+    return shown([profile_or_404(row.id, user)], version)[0]
+
+
+def delete_profile(profile_pk):
+    """NP-8: its timeslot, filters and destinations remain."""
+    user = auth.require_user()
+    row = profile_or_404(profile_pk, user)
+    with write_transaction():
+        row.delete_instance()
+    web.no_content()
+
+
+def with_timeslot():
+    return NotificationProfile.select(NotificationProfile, Timeslot).join(Timeslot)
+
+
+def profile_or_404(profile_pk, user):
+    row = with_timeslot().where((NotificationProfile.id == profile_pk)
+                                & (NotificationProfile.user == user.id)).first()
+    if row is None:
+        raise errors.not_found()
+    return row
+
+
+def shown(rows, version):
+    """NP-1 / NP-2 for a list of profiles: four queries whatever their number."""
+    rows = list(rows)
+    pks = [row.id for row in rows]
+    recurrences = recurrences_of({row.timeslot_id for row in rows})
+    filters, destinations = filters_of(pks), destinations_of(pks)
+    render = serialize.profile_v1 if version == "v1" else serialize.profile_v2
+    return [render(row, serialize.timeslot(row.timeslot, recurrences[row.timeslot_id]), filters[row.id],
+                   destinations[row.id]) for row in rows]
+
+
+def save(row, fields):
+    try:
+        with write_transaction():
+            row.save()
+            if "filters" in fields:
+                ProfileFilter.delete().where(ProfileFilter.profile == row.id).execute()
+                for filter_pk in fields["filters"]:
+                    ProfileFilter.create(profile=row.id, filter=filter_pk)
+            if "destinations" in fields:
+                ProfileDestination.delete().where(ProfileDestination.profile == row.id).execute()
+                for destination_pk in fields["destinations"]:
+                    ProfileDestination.create(profile=row.id, destination=destination_pk)
+    except IntegrityError:  # a racing request took the name after our check
+        raise errors.field_error("name", name_taken(row.name)) from None
+
+
+def name_taken(name):
+    return f'A notification profile named "{name}" already exists.'
+
+
+# Request bodies ---------------------------------------------------------------------------------
+
+def read_profile(body, user, version, row, is_partial):
+    """Checked fields with pks (NP-3…NP-5); v1 media and phone_number become destinations (NP-6)."""
+    fields, problems = {}, {}
+    readers = {"timeslot": read_timeslot, "filters": partial(read_pks, model=Filter, may_be_empty=False),
+               "name": read_name, "active": read_active}
+    if version == "v2":
+        readers["destinations"] = partial(read_pks, model=Destination, may_be_empty=True)
+    for key, read in readers.items():
+        if key in body:
+            try:
+                fields[key] = read(body[key], user=user, row=row)
+            except ValueError as error:
+                problems[key] = error.args[0]
+        elif key in ("timeslot", "filters") and not is_partial:
+            problems[key] = ["This field is required."]
+    if problems:
+        raise errors.field_errors(problems)
+    if version == "v1" and ("media" in body or not is_partial):
+        fields["destinations"] = v1_destinations(body, user, row)
+    return fields
+
+
+def read_timeslot(value, user, row):
+    timeslot = read_pk(value, Timeslot)
+    if timeslot.user_id != user.id:
+        raise errors.field_error("non_field_errors", TIMESLOT_OF_OTHER_USER)
+    return timeslot.id
+
+
+def read_pk(value, model, user=None):
+    """A row of model by pk (of user, when given) or ValueError with the DRF message."""
+    if value is None:
+        raise ValueError(["This field may not be null."])
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError([f"Incorrect type. Expected pk value, received {web.json_type(value)}."])
+    pk = int(value) if isinstance(value, int) or value.strip().isdigit() else None
+    found = model.get_or_none(model.id == pk) if pk is not None and pk < 2**62 else None
+    if found is None or (user is not None and found.user_id != user.id):
+        raise ValueError([f'Invalid pk "{value}" - object does not exist.'])
+    return found
+
+
+def read_pks(value, user, row, model, may_be_empty):
+    """NP-3, NP-4: a list of the caller's pks (another user's behave as unknown)."""
+    if not isinstance(value, list):
+        raise ValueError([f'Expected a list of items but got type "{web.json_type(value)}".'])
+    if not value and not may_be_empty:
+        raise ValueError(["This list may not be empty."])
+    return list(dict.fromkeys(read_pk(item, model, user).id for item in value))
+
+
+def read_name(value, user, row):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(["Not a valid string."])
+    if len(value) > 40:
+        raise ValueError(["Ensure this field has no more than 40 characters."])
+    taken = NotificationProfile.select().where((NotificationProfile.user == user.id)
+                                               & (NotificationProfile.name == value))
+    if row is not None:
+        taken = taken.where(NotificationProfile.id != row.id)
+    if taken.exists():
+        raise ValueError([name_taken(value)])
+    return value
+
+
+def read_active(value, user, row):
+    if not isinstance(value, bool):
+        raise ValueError(["Must be a valid boolean."])
+    return value
+
+
+def v1_destinations(body, user, row):
+    """NP-6: EM links the synced email destination, SM the chosen phone number; v1 never touches
+    destinations of other media, nor other email destinations while EM stays."""
+    codes = read_media_codes(body.get("media", ["EM"]))
+    current = destinations_of([row.id])[row.id] if row is not None else []
+    kept = [d for d in current if d.media_id not in ("email", "sms")]
+    if "EM" in codes:
+        kept += [d for d in current if d.media_id == "email"]
+        synced = synced_email(user)
+        if synced not in {d.id for d in kept}:
+            kept.append(Destination.get_by_id(synced))
+    if "SM" in codes:
+        kept.append(chosen_number(body, user, current))
+    return sorted({d.id for d in kept})
+
+
+def read_media_codes(value):
+    if not isinstance(value, list):
+        raise errors.field_error("media", f'Expected a list of items but got type "{web.json_type(value)}".')
+    for code in value:
+        if not isinstance(code, str) or code not in MEDIA_CODES:
+            raise errors.field_error("media", f'"{code}" is not a valid choice.')
+    return set(value)
+
+
+def synced_email(user):
+    found = Destination.get_or_none((Destination.user == user.id) & (Destination.media == "email")
+                                    & (Destination.is_synced == True))  # noqa: E712 (peewee expression)
+    if found is None:
+        raise errors.field_error("media", "User email is not set, therefore this field cannot include email.")
+    return found.id
+
+
+def chosen_number(body, user, current):
+    """NP-6: on update an absent phone_number keeps the linked SMS destination."""
+    if "phone_number" not in body:
+        linked = sorted((d for d in current if d.media_id == "sms"), key=lambda d: d.id)
+        if linked:
+            return linked[0]
+        raise errors.field_error("phone_number", "This field may not be null.")
+    if body["phone_number"] is None:
+        raise errors.field_error("phone_number", "This field may not be null.")
+    try:
+        number = read_pk(body["phone_number"], Destination, user)
+    except ValueError as error:
+        raise errors.field_errors({"phone_number": error.args[0]}) from None
+    if number.media_id != "sms":
+        raise errors.field_error("phone_number", f'Invalid pk "{body["phone_number"]}" - object does not exist.')
+    return number

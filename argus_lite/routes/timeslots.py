@@ -1,0 +1,205 @@
+"""Timeslots and their recurrences, owner-scoped (TS-1…TS-7)."""
+import datetime
+from functools import partial
+
+from peewee import IntegrityError
+
+from .. import auth, errors, times, web
+from ..db import write_transaction
+from ..models import TimeRecurrence, Timeslot
+from ..models.notify import owned, recurrences_of
+from ..serialize import notify as serialize
+
+BAD_TIME = "Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]]."
+DAY_US = 24 * 3600 * 10**6
+
+
+def install(app, version):
+    base = f"/api/{version}/notificationprofiles/timeslots"
+    one = f"{base}/<timeslot_pk:int>"
+    app.route(base, "GET", list_timeslots)
+    app.route(base, "POST", create_timeslot)
+    app.route(one, "GET", get_timeslot)
+    app.route(one, "PUT", partial(change_timeslot, is_partial=False))
+    app.route(one, "PATCH", partial(change_timeslot, is_partial=True))
+    app.route(one, "DELETE", delete_timeslot)
+
+
+def list_timeslots():
+    """TS-2: by name."""
+    user = auth.require_user()
+    rows = list(Timeslot.select().where(Timeslot.user == user.id).order_by(Timeslot.name, Timeslot.id))
+    recurrences = recurrences_of([row.id for row in rows])
+    return [serialize.timeslot(row, recurrences[row.id]) for row in rows]
+
+
+def get_timeslot(timeslot_pk):
+    user = auth.require_user()
+    return shown(timeslot_or_404(timeslot_pk, user))
+
+
+def create_timeslot():
+    """TS-3."""
+    user = auth.require_user()
+    fields = read_timeslot(web.json_body(), user, None, is_partial=False)
+    with write_transaction():
+        timeslot = save_name(Timeslot(user=user.id), fields["name"], user)
+        replace_recurrences(timeslot, fields["time_recurrences"])
+    web.created()
+    return shown(timeslot)
+
+
+def change_timeslot(timeslot_pk, is_partial):
+    """TS-5: a given time_recurrences list (even []) replaces all recurrences."""
+    user = auth.require_user()
+    timeslot = timeslot_or_404(timeslot_pk, user)
+    fields = read_timeslot(web.json_body(), user, timeslot, is_partial)
+    with write_transaction():
+        if "name" in fields:
+            save_name(timeslot, fields["name"], user)
+        if "time_recurrences" in fields:
+            replace_recurrences(timeslot, fields["time_recurrences"])
+    return shown(timeslot)
+
+
+def delete_timeslot(timeslot_pk):
+    """TS-6: the profiles using it go with it (ON DELETE CASCADE)."""
+    user = auth.require_user()
+    timeslot = timeslot_or_404(timeslot_pk, user)
+    with write_transaction():
+        timeslot.delete_instance()
+    web.no_content()
+
+
+def timeslot_or_404(timeslot_pk, user):
+    timeslot = owned(Timeslot, timeslot_pk, user.id)
+    if timeslot is None:
+        raise errors.not_found()
+    return timeslot
+
+
+def shown(timeslot):
+    return serialize.timeslot(timeslot, recurrences_of([timeslot.id])[timeslot.id])
+
+
+def save_name(timeslot, name, user):
+    timeslot.name = name
+    try:
+        with write_transaction():
+            timeslot.save()
+    except IntegrityError:  # a racing request took the name after our check
+        raise errors.field_error("name", name_taken(name, user)) from None
+    return timeslot
+
+
+def replace_recurrences(timeslot, recurrences):
+    TimeRecurrence.delete().where(TimeRecurrence.timeslot == timeslot.id).execute()
+    for days, start, end in recurrences:
+        TimeRecurrence.create(timeslot=timeslot.id, days=days, start=start, end=end)
+
+
+# Request bodies ---------------------------------------------------------------------------------
+
+def read_timeslot(body, user, timeslot, is_partial):
+    """{"name", "time_recurrences": [(days bitmask, start µs, end µs)]}, or 400 with every problem (TS-3, TS-4)."""
+    fields, problems = {}, {}
+    for key, read in (("name", partial(read_name, user=user, timeslot=timeslot)),
+                      ("time_recurrences", read_recurrences)):
+        if key not in body:
+            if not is_partial:
+                problems[key] = ["This field is required."]
+            continue
+        try:
+            fields[key] = read(body[key])
+        except ValueError as error:
+            problems[key] = error.args[0]
+    if problems:
+        raise errors.field_errors(problems)
+    return fields
+
+
+def read_name(value, user, timeslot):
+    if value is None:
+        raise ValueError(["This field may not be null."])
+    if not isinstance(value, str):
+        raise ValueError(["Not a valid string."])
+    if not value.strip():
+        raise ValueError(["This field may not be blank."])
+    if len(value) > 40:
+        raise ValueError(["Ensure this field has no more than 40 characters."])
+    taken = Timeslot.select().where((Timeslot.user == user.id) & (Timeslot.name == value))
+    if timeslot is not None:
+        taken = taken.where(Timeslot.id != timeslot.id)
+    if taken.exists():
+        raise ValueError([name_taken(value, user)])
+    return value
+
+
+def name_taken(name, user):
+    return f'The name "{name}" is already in use for a another timeslot owned by user {user.username}.'
+
+
+def read_recurrences(value):
+    if not isinstance(value, list):
+        raise ValueError([f'Expected a list of items but got type "{web.json_type(value)}".'])
+    results, problems = [], []
+    for item in value:
+        try:
+            results.append(read_recurrence(item))
+            problems.append({})
+        except ValueError as error:
+            problems.append(error.args[0])
+    if any(problems):
+        raise ValueError(problems)
+    return results
+
+
+def read_recurrence(item):
+    """TS-4: one recurrence → (days bitmask, start µs, end µs); ValueError holds its field dict."""
+    if not isinstance(item, dict):
+        raise ValueError({"non_field_errors": [
+            f"Invalid data. Expected a dictionary, but got {web.json_type(item)}."]})
+    problems, days = {}, 0
+    try:
+        days = read_days(item.get("days"), "days" in item)
+    except ValueError as error:
+        problems["days"] = [error.args[0]]
+    if item.get("all_day") in (True, 1, "true", "True", "1"):
+        start, end = 0, DAY_US - 1
+    else:
+        start, end = (read_time(item, key, problems) for key in ("start", "end"))
+    if problems:
+        raise ValueError(problems)
+    if start >= end:
+        raise ValueError({"non_field_errors": ["'start' must be before 'end'."]})
+    return days, start, end
+
+
+def read_days(value, is_given):
+    if not is_given:
+        raise ValueError("This field is required.")
+    if not isinstance(value, list):
+        raise ValueError(f'Expected a list of items but got type "{web.json_type(value)}".')
+    if not value:
+        raise ValueError("This selection may not be empty.")
+    bitmask = 0
+    for day in value:
+        number = int(day) if isinstance(day, str) and day.strip().isdigit() else day
+        if isinstance(number, bool) or number not in range(1, 8):
+            raise ValueError(f'"{day}" is not a valid choice.')
+        bitmask |= 1 << (number - 1)
+    return bitmask
+
+
+def read_time(item, key, problems):
+    """Microseconds since midnight; a problem is recorded under key (C-4)."""
+    if key not in item:
+        problems[key] = ["This field is required."]
+        return None
+    try:
+        moment = times.parse_time_of_day(item[key]).replace(tzinfo=None)   # Argus drops an offset
+    except (ValueError, TypeError):
+        problems[key] = [BAD_TIME]
+        return None
+    return (datetime.datetime.combine(datetime.date.min, moment) - datetime.datetime.min) \
+        // datetime.timedelta(microseconds=1)
