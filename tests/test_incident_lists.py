@@ -340,3 +340,30 @@ def test_long_lists_and_the_most_words_and_keys_answer(api, admin, source):  # F
     assert get(api, admin, f"/api/v2/incidents/?search={words}+w20&tags={keys},k20=v", 400).json == {
         "tags": ["Ensure this field has no more than 20 keys."],
         "search": ["Ensure this field has no more than 20 words."]}
+
+
+def test_over_real_http_links_and_the_plus_path_work(wsgi_app, admin, source):  # INC-15, F-5, C-4
+    import json
+    import urllib.request
+
+    from argus_lite.testing import serve_in_thread
+
+    made = [make_incident(source, start_time=at(hours), description="ærø") for hours in range(3)]
+    base, stop = serve_in_thread(wsgi_app)
+
+    def fetch(url):
+        request = urllib.request.Request(url, headers=admin.headers)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    try:
+        for path in ("/api/v1/incidents/open+unacked/", "/api/v1/incidents/open%2Bunacked/"):
+            assert [item["pk"] for item in fetch(base + path)] == [i.id for i in reversed(made)]
+        url, seen = base + "/api/v2/incidents/?page_size=1&search=%C3%A6r%C3%B8", []
+        while url:
+            body = fetch(url)
+            assert url.startswith(base)
+            seen, url = seen + [item["pk"] for item in body["results"]], body["next"]
+        assert seen == [i.id for i in reversed(made)]
+    finally:
+        stop()
