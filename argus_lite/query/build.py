@@ -19,8 +19,8 @@ def condition(terms, now_us):
 
 
 def all_of(parts):
-    """AND as a balanced tree: a thousand search words nest ten deep, not a thousand (Python's
-    recursion limit while peewee renders, SQLite's expression depth limit of 1000)."""
+    """AND as a balanced tree, log2(n) deep instead of n: peewee renders recursively and SQLite
+    limits expression depth to 1000."""
     if len(parts) == 1:
         return parts[0]
     middle = len(parts) // 2
