@@ -325,3 +325,45 @@ def test_null_characters_and_undecodable_bytes_never_reach_the_database(api, adm
     request = webtest.TestRequest.blank("/api/v2/incidents/", headers=admin.headers)
     request.environ["QUERY_STRING"] = "search=\u00c3\u00a6r\u00c3\u00b8&count"   # raw UTF-8 bytes, as WSGI passes them
     assert api.do_request(request, status=200).json == {"count": 1, "params": {"search": "ærø", "count": ""}}
+
+
+def test_long_lists_and_the_most_words_and_keys_answer(api, admin, source):  # F-1, F-2, F-9
+    hit = make_incident(source, tags=["k0=v"], description=" ".join(f"w{n}" for n in range(20)))
+    ids = ",".join(str(n) for n in range(1, 20000))
+    assert pks(get(api, admin, f"/api/v2/incidents/?source__id__in={ids}")) == [hit.id]
+    values = ",".join(f"k0=x{n}" for n in range(5000)) + ",k0=v"
+    assert pks(get(api, admin, f"/api/v2/incidents/?tags={values}")) == [hit.id]
+    words = "+".join(f"w{n}" for n in range(20))
+    keys = ",".join(f"k{n}=v" for n in range(20))
+    assert pks(get(api, admin, f"/api/v2/incidents/?search={words}")) == [hit.id]
+    assert pks(get(api, admin, f"/api/v2/incidents/?tags={keys}&search={words}")) == []
+    assert get(api, admin, f"/api/v2/incidents/?search={words}+w20&tags={keys},k20=v", 400).json == {
+        "tags": ["Ensure this field has no more than 20 keys."],
+        "search": ["Ensure this field has no more than 20 words."]}
+
+
+def test_over_real_http_links_and_the_plus_path_work(wsgi_app, admin, source):  # INC-15, F-5, C-4
+    import json
+    import urllib.request
+
+    from argus_lite.testing import serve_in_thread
+
+    made = [make_incident(source, start_time=at(hours), description="ærø") for hours in range(3)]
+    base, stop = serve_in_thread(wsgi_app)
+
+    def fetch(url):
+        request = urllib.request.Request(url, headers=admin.headers)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    try:
+        for path in ("/api/v1/incidents/open+unacked/", "/api/v1/incidents/open%2Bunacked/"):
+            assert [item["pk"] for item in fetch(base + path)] == [i.id for i in reversed(made)]
+        url, seen = base + "/api/v2/incidents/?page_size=1&search=%C3%A6r%C3%B8", []
+        while url:
+            body = fetch(url)
+            assert url.startswith(base)
+            seen, url = seen + [item["pk"] for item in body["results"]], body["next"]
+        assert seen == [i.id for i in reversed(made)]
+    finally:
+        stop()

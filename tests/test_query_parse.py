@@ -231,3 +231,13 @@ def test_foreign_tampered_and_forged_cursors_are_invalid():
 def test_a_plain_string_value_counts_as_one_value():
     assert parse.parse({"open": "true", "tags": "a=1,b=2"}, params.PARAMS)[0] == (
         Open(True), Tags((("a", frozenset({"1"})), ("b", frozenset({"2"})))))
+
+
+def test_search_words_and_tag_keys_are_bounded():  # each is a subquery; planning cost grows fast
+    assert terms(search="a b a b") == (Search(("a", "b")),)
+    assert len(terms(search=" ".join(f"w{n}" for n in range(20)))[0].words) == 20
+    assert errors_of(search=" ".join(f"w{n}" for n in range(21))) == {
+        "search": ["Ensure this field has no more than 20 words."]}
+    assert len(terms(tags=",".join(f"k{n}=v" for n in range(20)) + ",k0=w")[0].wanted) == 20
+    assert errors_of(tags=",".join(f"k{n}=v" for n in range(21))) == {
+        "tags": ["Ensure this field has no more than 20 keys."]}

@@ -16,7 +16,7 @@ NOW = datetime.datetime(2024, 6, 1, 12, 0, tzinfo=times.UTC)
 NOW_US = times.to_us(NOW)
 MINUTE_US = 60_000_000
 TAG_POOL = [("host", "a"), ("host", "b"), ("room", "1"), ("problem_type", "token_expiry"), ("url", "a=b")]
-WORDS = ["sw-4", "down", "Up", "disk", "100%", "x_y", "ack"]
+WORDS = ["sw-4", "down", "Up", "disk", "100%", "x_y", "ack", "c:\\tmp"]
 EXAMPLES = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -168,7 +168,7 @@ SWEEP = {   # values of every parameter, each tried alone on every dataset
     "source__name__in": ["nav-trd", "zbx,argus", "nope", "argus,nope"],
     "source__type__in": ["nav", "zabbix,argus", "argus"],
     "source_incident_id": ["e0", "e1", "nope"],
-    "search": ["sw-4", "DOWN", "up disk", "100%", "x_y", "_", "%", "ack", "SW-4,down"],
+    "search": ["sw-4", "DOWN", "up disk", "100%", "x_y", "_", "%", "ack", "SW-4,down", "\\", ":\\T", "c:\\tmp"],
     "token_expiry": ["true", "false"],
     "tags": ["host=a", "host=a,host=b", "host=b,room=1", "url=a=b", "problem_type=token_expiry", "host=c"],
 }
@@ -230,7 +230,7 @@ NAMES = sorted(SWEEP) + ["count", "cursor", "page_size", "foo"]
 hostile_values = st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
                            st.binary(max_size=12).map(urllib.parse.quote_from_bytes),
                            st.sampled_from(["%00", "%FF", "%ED%A0%80", "1e999", "-0", "9" * 40, "a=%00",
-                                            "2024-01-01T00:00:00 01:00", ",", "=", "%", "_"]))
+                                            "2024-01-01T00:00:00 01:00", ",", "=", "%", "_", "\\", "a\\"]))
 hostile_queries = st.lists(st.tuples(st.sampled_from(NAMES), hostile_values), max_size=5)
 
 

@@ -3,9 +3,6 @@
 Every value is bound by peewee; no SQL text comes from request data. Instants are BIGINT µs on both
 backends, so "open" and durations are integer comparisons that SQLite and PostgreSQL agree on.
 """
-import functools
-import operator
-
 from peewee import SQL, Value, fn
 
 from ..models import Acknowledgement, Event, Incident, IncidentTag, SourceSystem, SourceSystemType, Tag
@@ -18,7 +15,16 @@ MINUTE_US = 60_000_000
 def condition(terms, now_us):
     """All terms ANDed (F-1); no terms selects every incident."""
     parts = [BUILDERS[type(term)](term, now_us) for term in terms]
-    return functools.reduce(operator.and_, parts) if parts else Value(True)
+    return all_of(parts) if parts else Value(True)
+
+
+def all_of(parts):
+    """AND as a balanced tree, log2(n) deep instead of n: peewee renders recursively and SQLite
+    limits expression depth to 1000."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return all_of(parts[:middle]) & all_of(parts[middle:])
 
 
 def choice_errors(terms):
@@ -98,7 +104,7 @@ def tagged(key, values):
 
 def tags(term, _now_us):
     """F-2: one EXISTS per key (AND), the key's values as alternatives (OR)."""
-    return functools.reduce(operator.and_, [tagged(key, sorted(values)) for key, values in term.wanted])
+    return all_of([tagged(key, sorted(values)) for key, values in term.wanted])
 
 
 def mentions(word):
@@ -109,7 +115,7 @@ def mentions(word):
 
 
 def search(term, _now_us):
-    return functools.reduce(operator.and_, [mentions(word) for word in term.words])
+    return all_of([mentions(word) for word in term.words])
 
 
 def token_expiry(_term, _now_us):

@@ -19,6 +19,7 @@ NULL_MESSAGE = "Null characters are not allowed."      # as Django's form fields
 
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")   # F-8: sign and fraction, no exponent
 TAG_ITEM = re.compile(r"[a-z0-9_]+=.+")                        # F-2
+MAX_KEYS = MAX_WORDS = 20    # each is a subquery: PostgreSQL's planning time explodes past a few dozen
 MAX_PK = 2**63 - 1        # a larger number cannot be a pk, so it matches nothing (and binds nowhere)
 MAX_MINUTES = 2**61 // 60_000_000   # longer than any stored instant span: keeps µs arithmetic in BIGINT
 
@@ -192,12 +193,16 @@ def parse_tags(text):
         wanted.setdefault(key, set()).add(value.strip())
     if not wanted:
         return None
+    if len(wanted) > MAX_KEYS:
+        raise Invalid(f"Ensure this field has no more than {MAX_KEYS} keys.")
     return Tags(tuple(sorted((key, frozenset(values)) for key, values in wanted.items())))
 
 
 def search(text):
-    """F-9: commas count as spaces."""
-    words = tuple(text.replace(",", " ").split())
+    """F-9: commas count as spaces; a repeated word adds nothing."""
+    words = tuple(dict.fromkeys(text.replace(",", " ").split()))
+    if len(words) > MAX_WORDS:
+        raise Invalid(f"Ensure this field has no more than {MAX_WORDS} words.")
     return Search(words) if words else None
 
 
