@@ -3,12 +3,12 @@ import functools
 import json
 import logging
 import traceback
-import urllib.parse
 
 import bottle
 
 from . import errors
 from .errors import ApiError
+from .fields import json_type
 
 log = logging.getLogger("argus_lite")
 
@@ -80,11 +80,6 @@ def json_body(expect=dict):
     return body
 
 
-def json_type(value):
-    """The type name DRF uses in its messages ("list", "str", "int", ...)."""
-    return type(value).__name__
-
-
 def created():
     bottle.response.status = 201
 
@@ -97,19 +92,6 @@ def absolute_url(path):
     """scheme://host + path, the host taken from the request (F-5, MED-3)."""
     parts = bottle.request.urlparts
     return f"{parts.scheme}://{parts.netloc}{path}"
-
-
-def current_url_with(**replace):
-    """This request's absolute URL with some query parameters replaced, sorted by name (F-5)."""
-    params = dict(bottle.request.query.allitems())
-    for name, value in replace.items():
-        if value is None:
-            params.pop(name, None)
-        else:
-            params[name] = value
-    query = urllib.parse.urlencode(sorted(params.items()))
-    path = bottle.request.environ.get("argus_lite.original_path", bottle.request.path)
-    return absolute_url(path) + (f"?{query}" if query else "")
 
 
 def answer_options():

@@ -5,6 +5,7 @@ from functools import partial
 from peewee import IntegrityError
 
 from .. import auth, errors, web
+from ..fields import json_type
 from ..db import write_transaction
 from ..models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ..models.incidents import EVENT_TYPES
@@ -194,7 +195,7 @@ def read_filter_object(value):
     """NF-4: the known keys as sent; problems nest under "filter"."""
     if not isinstance(value, dict):
         raise ValueError({"non_field_errors": [f"Invalid data. Expected a dictionary, but got "
-                                               f"{web.json_type(value)}."]})
+                                               f"{json_type(value)}."]})
     kept, problems = {}, {}
     for key, check in FILTER_CHECKS.items():
         if key not in value:
@@ -210,7 +211,7 @@ def read_filter_object(value):
 
 def check_ids(value):
     if not isinstance(value, list):
-        return [f'Expected a list of items but got type "{web.json_type(value)}".']
+        return [f'Expected a list of items but got type "{json_type(value)}".']
     wrong = {str(i): ["A valid integer is required." if type(item) is not int
                       else "Ensure this value is greater than or equal to 1."]
              for i, item in enumerate(value) if type(item) is not int or item < 1}
@@ -219,7 +220,7 @@ def check_ids(value):
 
 def check_tags(value):
     if not isinstance(value, list):
-        return [f'Expected a list of items but got type "{web.json_type(value)}".']
+        return [f'Expected a list of items but got type "{json_type(value)}".']
     wrong = {str(i): ["Not a valid string." if not isinstance(item, str)
                       else "Ensure this field has at least 3 characters."]
              for i, item in enumerate(value) if not isinstance(item, str) or len(item) < 3}

@@ -5,6 +5,7 @@ from functools import partial
 from peewee import IntegrityError
 
 from .. import auth, errors, times, web
+from ..fields import json_type
 from ..db import write_transaction
 from ..models import TimeRecurrence, Timeslot
 from ..models.notify import owned, recurrences_of
@@ -141,7 +142,7 @@ def name_taken(name, user):
 
 def read_recurrences(value):
     if not isinstance(value, list):
-        raise ValueError([f'Expected a list of items but got type "{web.json_type(value)}".'])
+        raise ValueError([f'Expected a list of items but got type "{json_type(value)}".'])
     results, problems = [], []
     for item in value:
         try:
@@ -158,7 +159,7 @@ def read_recurrence(item):
     """TS-4: one recurrence → (days bitmask, start µs, end µs); ValueError holds its field dict."""
     if not isinstance(item, dict):
         raise ValueError({"non_field_errors": [
-            f"Invalid data. Expected a dictionary, but got {web.json_type(item)}."]})
+            f"Invalid data. Expected a dictionary, but got {json_type(item)}."]})
     problems, days = {}, 0
     try:
         days = read_days(item.get("days"), "days" in item)
@@ -179,7 +180,7 @@ def read_days(value, is_given):
     if not is_given:
         raise ValueError("This field is required.")
     if not isinstance(value, list):
-        raise ValueError(f'Expected a list of items but got type "{web.json_type(value)}".')
+        raise ValueError(f'Expected a list of items but got type "{json_type(value)}".')
     if not value:
         raise ValueError("This selection may not be empty.")
     bitmask = 0
