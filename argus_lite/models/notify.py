@@ -101,6 +101,27 @@ def owned(model, pk, user_pk):
     return model.get_or_none((model.id == pk) & (model.user == user_pk))
 
 
+def read_owned_name(value, model, user, row, taken_message, may_be_null=False):
+    """The name of one of the user's timeslots, filters or profiles (MOD-9: at most 40 characters,
+    unique per user; row = the object being changed). ValueError([message]) with DRF's wording."""
+    if value is None:
+        if may_be_null:
+            return None
+        raise ValueError(["This field may not be null."])
+    if not isinstance(value, str):
+        raise ValueError(["Not a valid string."])
+    if not value.strip() and not may_be_null:
+        raise ValueError(["This field may not be blank."])
+    if len(value) > 40:
+        raise ValueError(["Ensure this field has no more than 40 characters."])
+    taken = model.select().where((model.user == user.id) & (model.name == value))
+    if row is not None:
+        taken = taken.where(model.id != row.id)
+    if taken.exists():
+        raise ValueError([taken_message(value)])
+    return value
+
+
 def recurrences_of(timeslot_pks):
     """{timeslot pk: [TimeRecurrence]} in creation order, in one query (TS-1)."""
     found = {pk: [] for pk in timeslot_pks}

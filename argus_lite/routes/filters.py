@@ -9,7 +9,7 @@ from ..fields import json_type
 from ..db import write_transaction
 from ..models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ..models.incidents import EVENT_TYPES
-from ..models.notify import owned, profile_names
+from ..models.notify import owned, profile_names, read_owned_name
 from ..serialize import notify as serialize
 
 STRING_KEYS = ("sourceSystemIds", "tags")
@@ -126,20 +126,7 @@ def read_filter(body, user, row, is_partial):
 
 
 def read_name(value, user, row):
-    if value is None:
-        raise ValueError(["This field may not be null."])
-    if not isinstance(value, str):
-        raise ValueError(["Not a valid string."])
-    if not value.strip():
-        raise ValueError(["This field may not be blank."])
-    if len(value) > 40:
-        raise ValueError(["Ensure this field has no more than 40 characters."])
-    taken = Filter.select().where((Filter.user == user.id) & (Filter.name == value))
-    if row is not None:
-        taken = taken.where(Filter.id != row.id)
-    if taken.exists():
-        raise ValueError([name_taken(value)])
-    return value
+    return read_owned_name(value, Filter, user, row, name_taken)
 
 
 def read_filter_string(value):

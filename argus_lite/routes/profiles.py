@@ -6,7 +6,7 @@ from peewee import IntegrityError
 from .. import auth, errors, web
 from ..db import write_transaction
 from ..models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
-from ..models.notify import destinations_of, filters_of, owned, recurrences_of
+from ..models.notify import destinations_of, filters_of, owned, read_owned_name, recurrences_of
 from ..serialize import notify as serialize
 
 TIMESLOT_OF_OTHER_USER = "The user of 'timeslot' must be the same as the requesting user."
@@ -167,19 +167,8 @@ def read_pks(value, user, row, model, may_be_empty):
 
 
 def read_name(value, user, row):
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(["Not a valid string."])
-    if len(value) > 40:
-        raise ValueError(["Ensure this field has no more than 40 characters."])
-    taken = NotificationProfile.select().where((NotificationProfile.user == user.id)
-                                               & (NotificationProfile.name == value))
-    if row is not None:
-        taken = taken.where(NotificationProfile.id != row.id)
-    if taken.exists():
-        raise ValueError([name_taken(value)])
-    return value
+    """NP-3: optional, may be null; non-null names unique per user."""
+    return read_owned_name(value, NotificationProfile, user, row, name_taken, may_be_null=True)
 
 
 def read_active(value, user, row):

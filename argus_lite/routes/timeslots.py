@@ -8,7 +8,7 @@ from .. import auth, errors, times, web
 from ..fields import json_type
 from ..db import write_transaction
 from ..models import TimeRecurrence, Timeslot
-from ..models.notify import owned, recurrences_of
+from ..models.notify import owned, read_owned_name, recurrences_of
 from ..serialize import notify as serialize
 
 BAD_TIME = "Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]]."
@@ -120,20 +120,7 @@ def read_timeslot(body, user, timeslot, is_partial):
 
 
 def read_name(value, user, timeslot):
-    if value is None:
-        raise ValueError(["This field may not be null."])
-    if not isinstance(value, str):
-        raise ValueError(["Not a valid string."])
-    if not value.strip():
-        raise ValueError(["This field may not be blank."])
-    if len(value) > 40:
-        raise ValueError(["Ensure this field has no more than 40 characters."])
-    taken = Timeslot.select().where((Timeslot.user == user.id) & (Timeslot.name == value))
-    if timeslot is not None:
-        taken = taken.where(Timeslot.id != timeslot.id)
-    if taken.exists():
-        raise ValueError([name_taken(value, user)])
-    return value
+    return read_owned_name(value, Timeslot, user, timeslot, lambda name: name_taken(name, user))
 
 
 def name_taken(name, user):
