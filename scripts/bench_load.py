@@ -123,7 +123,7 @@ def seed_sql(args):
         for offset in range(batch_start, min(batch_start + 10000, args.n)):
             pk, f = first_pk + offset, incident_fields(offset, args.prefix)
             start_us = to_us(f["start_time"])
-            chooser = random.Random(-offset)
+            chooser = random.Random(f"close-and-ack-{offset}")   # independent of incident_fields(offset)
             closed = f["stateful"] and chooser.random() < 0.4
             end_us = None if not f["stateful"] else (to_us(EPOCH) if closed else INFINITY_US)
             incidents.append((pk, start_us, end_us, args.source_pk, f["source_incident_id"], f["details_url"],
