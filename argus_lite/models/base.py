@@ -21,3 +21,10 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+    @classmethod
+    def from_row(cls, values):
+        """An instance from the values of its columns in field order, as a db.Prepared select of the
+        model returns them (peewee's own row handling costs more than the query)."""
+        return cls(__no_default__=True, **{field.name: field.python_value(value)
+                                             for field, value in zip(cls._meta.sorted_fields, values)})
