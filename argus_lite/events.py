@@ -44,10 +44,11 @@ def poster_kind_error(user, type_code):
 
 
 def state_error(incident, type_code, acks_url):
-    """EV-2 table B: the message, or None when the incident's state allows the event."""
+    """EV-2 table B: the message, or None when the incident's state allows the event.
+    acks_url() gives the acks endpoint of the incident, for the ACK message only (building it costs)."""
     stateful = incident.end_time is not None
     if type_code == "ACK":
-        return f"Acknowledgements of this incidents should be posted through {acks_url}."
+        return f"Acknowledgements of this incidents should be posted through {acks_url()}."
     if type_code == "STA":
         return "The incident already has a related event of type 'STA'." if stateful \
             else "Stateless incident cannot have an INCIDENT_START event."

@@ -26,5 +26,7 @@ class BaseModel(Model):
     def from_row(cls, values):
         """An instance from the values of its columns in field order, as a db.Prepared select of the
         model returns them (peewee's own row handling costs more than the query)."""
-        return cls(__no_default__=True, **{field.name: field.python_value(value)
-                                             for field, value in zip(cls._meta.sorted_fields, values)})
+        instance = cls(__no_default__=True)
+        instance.__data__ = {field.name: field.python_value(value)
+                             for field, value in zip(cls._meta.sorted_fields, values)}
+        return instance
