@@ -12,6 +12,7 @@ from .db import Prepared, PreparedInsert, is_sqlite, json_elements, json_item, j
 from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
                      printable, read_fields, required, text, url)
 from .models import Incident, IncidentTag, SourceSystem, Tag
+from .models.base import from_joined_row
 from .models.incidents import with_source
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
@@ -56,9 +57,8 @@ def incident_of(row):
     """An Incident with its source from a row of BY_PK (the incident's columns, then the source's)."""
     if row is None:
         return None
-    split = len(Incident._meta.sorted_fields)
-    incident = Incident.from_row(row[:split])
-    incident.source = SourceSystem.from_row(row[split:])
+    incident, source = from_joined_row(row, Incident, SourceSystem)
+    incident.source = source
     return incident
 
 

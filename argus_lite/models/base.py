@@ -30,3 +30,13 @@ class BaseModel(Model):
         instance.__data__ = {field.name: field.python_value(value)
                              for field, value in zip(cls._meta.sorted_fields, values)}
         return instance
+
+
+def from_joined_row(row, *models):
+    """One instance per model from a row holding their columns one model after the other."""
+    instances, start = [], 0
+    for model in models:
+        width = len(model._meta.sorted_fields)
+        instances.append(model.from_row(row[start:start + width]))
+        start += width
+    return instances
