@@ -197,18 +197,25 @@ def read_new(body, user):
 
 
 def which_source(raw, user):
-    """INC-5."""
+    """INC-5: a SourceSystem with at least its pk and user pk (all create() reads)."""
     if raw is MISSING:
         if user.source_pk is None:
             raise errors.bad_request(["The requesting user must have a connected source system."])
-        return source_row(user.source_pk)
+        return own_source(user)
     source_pk = source_pk_of(raw)
     if not user.is_superuser and source_pk != user.source_pk:
         raise errors.bad_request(["You must be a superuser to be allowed to specify the 'source' field."])
+    if source_pk == user.source_pk:
+        return own_source(user)
     found = source_row(source_pk) if abs(source_pk) <= BIGINT_MAX else None
     if found is None:
         raise errors.bad_request([f"SourceSystem with pk={raw} does not exist."])
     return found
+
+
+def own_source(user):
+    """The caller's own source system: the token lookup found its pk, and its user is the caller."""
+    return SourceSystem(id=user.source_pk, user=user.id)
 
 
 def source_pk_of(raw):
