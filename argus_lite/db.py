@@ -1,11 +1,12 @@
 """The database: one process-wide proxy, the SQLite pragmas, write transactions, and migrations from sql/."""
+import contextlib
 import importlib.resources
+import json
 import re
+import threading
 import urllib.parse
 
-import json
-
-from peewee import SQL, DatabaseProxy, NodeList, OperationalError, SqliteDatabase, Value
+from peewee import SQL, DatabaseProxy, NodeList, OperationalError, SqliteDatabase, Value, fn
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from . import times
@@ -51,12 +52,24 @@ def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 
 
+# SQLite's busy handler polls a held lock with sleeps of 1 ms growing to 100 ms, so writers in this process
+# that wait on each other through it lose most of their time asleep. They queue on this lock instead and
+# the busy timeout is left to other processes (the CLI). Reentrant: nested write_transaction = savepoint.
+SQLITE_WRITER = threading.RLock()
+
+
 def write_transaction():
     """One write transaction. On SQLite take the write lock at BEGIN, so concurrent writers
-    queue on the busy timeout instead of failing when a read lock is upgraded."""
+    queue instead of failing when a read lock is upgraded."""
     if is_sqlite():
-        return db.atomic("IMMEDIATE")
+        return sqlite_write_transaction()
     return db.atomic()
+
+
+@contextlib.contextmanager
+def sqlite_write_transaction():
+    with SQLITE_WRITER, db.atomic("IMMEDIATE"):
+        yield
 
 
 class Prepared:
@@ -81,6 +94,24 @@ class Prepared:
         return db.execute_sql(sql, bound)
 
 
+class PreparedInsert:
+    """INSERT of one row into model's columns, RETURNING its primary key (None when ON CONFLICT DO NOTHING
+    skipped it); values go through each field's db_value, as peewee would do. SQLite >= 3.35 and PostgreSQL
+    both have RETURNING."""
+
+    def __init__(self, model, columns, skip_conflicts=False):
+        self.fields = [model._meta.fields[name] for name in columns]
+
+        def build(*values):
+            query = model.insert(dict(zip(self.fields, values))).returning(model._meta.primary_key)
+            return query.on_conflict(action="nothing") if skip_conflicts else query
+        self.query = Prepared(build, arity=len(self.fields))
+
+    def execute(self, *values):
+        rows = self.query.execute(*[field.db_value(value) for field, value in zip(self.fields, values)]).fetchall()
+        return rows[0][0] if rows else None
+
+
 class _Marker:
     def __init__(self, index):
         self.index = index
@@ -98,6 +129,31 @@ def any_of(column, placeholder):
 def id_list(ids):
     """The parameter value any_of expects."""
     return json.dumps(list(ids)) if is_sqlite() else list(ids)
+
+
+def json_elements(placeholder):
+    """A FROM item: the elements of a JSON array given as ONE parameter (its text), as rows of "j" with
+    "value" and its position "key" (json_each on SQLite, jsonb_array_elements on PostgreSQL)."""
+    if is_sqlite():
+        return NodeList((SQL("json_each("), placeholder, SQL(') AS "j"')), glue="")
+    return NodeList((SQL("jsonb_array_elements(CAST("), placeholder,
+                     SQL(' AS jsonb)) WITH ORDINALITY AS "j"("value", "key")')), glue="")
+
+
+def json_item(index):
+    """Item index (as text) of the element of json_elements, itself an array."""
+    if is_sqlite():
+        return fn.json_extract(SQL('"j"."value"'), f"$[{index}]")
+    return SQL(f'("j"."value" ->> {int(index)})')
+
+
+def json_position():
+    return SQL('"j"."key"')
+
+
+def json_rows(rows):
+    """The parameter value json_elements expects: a list of lists (or tuples) as JSON text."""
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def close_if_open():

@@ -1,6 +1,7 @@
 """Posting events and acknowledgements: body rules, who may post what, the state machine
 (EV-2…EV-5, EV-8, EV-9, EV-12, SM-1, SM-2). Shared by the single and the bulk endpoints (BLK-3)."""
 from . import auth, errors, times
+from .db import Prepared, PreparedInsert
 from .fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
                      required, shown, text)
 from .models import Acknowledgement, Event, Incident
@@ -43,10 +44,11 @@ def poster_kind_error(user, type_code):
 
 
 def state_error(incident, type_code, acks_url):
-    """EV-2 table B: the message, or None when the incident's state allows the event."""
+    """EV-2 table B: the message, or None when the incident's state allows the event.
+    acks_url() gives the acks endpoint of the incident, for the ACK message only (building it costs)."""
     stateful = incident.end_time is not None
     if type_code == "ACK":
-        return f"Acknowledgements of this incidents should be posted through {acks_url}."
+        return f"Acknowledgements of this incidents should be posted through {acks_url()}."
     if type_code == "STA":
         return "The incident already has a related event of type 'STA'." if stateful \
             else "Stateless incident cannot have an INCIDENT_START event."
@@ -66,7 +68,11 @@ def state_error(incident, type_code, acks_url):
 
 
 def has_event(incident, type_code):
-    return Event.select().where((Event.incident == incident.id) & (Event.type == type_code)).exists()
+    return HAS_EVENT.execute(incident.id, type_code).fetchone() is not None
+
+
+HAS_EVENT = Prepared(lambda incident_pk, type_code: (
+    Event.select(Event.id).where((Event.incident == incident_pk) & (Event.type == type_code)).limit(1)), arity=2)
 
 
 def post(incident, user, values, now, acks_url):
@@ -84,13 +90,26 @@ def record_event(incident, user, values, now):
         set_end_time(incident, timestamp)
     elif type_code == "REO":
         set_end_time(incident, times.INFINITY)
-    return Event.create(incident=incident.id, actor=user.id, timestamp=timestamp, received=now,
-                        type=type_code, description=values["description"])
+    return store(incident.id, user.id, type_code, timestamp, now, values["description"])
 
 
 def set_end_time(incident, moment):
-    Incident.update(end_time=moment).where(Incident.id == incident.id).execute()
+    SET_END_TIME.execute(Incident.end_time.db_value(moment), incident.id)
     incident.end_time = moment
+
+
+SET_END_TIME = Prepared(lambda end_us, incident_pk: (
+    Incident.update(end_time=end_us).where(Incident.id == incident_pk)), arity=2)
+
+
+def store(incident_pk, actor_pk, type_code, timestamp, received, description):
+    """Insert one event; returns the Event row (without a query to read it back)."""
+    fields = dict(incident=incident_pk, actor=actor_pk, timestamp=timestamp, received=received, type=type_code,
+                  description=description)
+    return Event(id=INSERT_EVENT.execute(*fields.values()), **fields)
+
+
+INSERT_EVENT = PreparedInsert(Event, ("incident", "actor", "timestamp", "received", "type", "description"))
 
 
 # Acknowledgements (EV-4, EV-5, EV-12) -----------------------------------------------------------
@@ -121,10 +140,12 @@ def read_ack(body, now):
 
 def record_ack(incident, user, values, now):
     """EV-12: an ACK event (actor = caller) and its acknowledgement; any incident state is fine."""
-    event = Event.create(incident=incident.id, actor=user.id, timestamp=values["timestamp"], received=now,
-                         type="ACK", description=values["description"])
-    ack = Acknowledgement.create(event=event.id, incident=incident.id, expiration=values["expiration"])
-    return ack, event
+    event = store(incident.id, user.id, "ACK", values["timestamp"], now, values["description"])
+    INSERT_ACK.execute(event.id, incident.id, values["expiration"])
+    return Acknowledgement(event=event.id, incident=incident.id, expiration=values["expiration"]), event
+
+
+INSERT_ACK = PreparedInsert(Acknowledgement, ("event", "incident", "expiration"))
 
 
 def read_expiration(body, now):

@@ -5,13 +5,15 @@ functions run inside the request's write transaction and return the events they 
 """
 import re
 
-from peewee import IntegrityError
+from peewee import Select
 
-from . import errors, times
-from .db import db, is_sqlite
+from . import errors, events, times
+from .db import Prepared, PreparedInsert, is_sqlite, json_elements, json_item, json_position, json_rows
 from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
                      printable, read_fields, required, text, url)
-from .models import Event, Incident, IncidentTag, SourceSystem, Tag
+from .models import Incident, IncidentTag, SourceSystem, Tag
+from .models.base import from_joined_row
+from .models.incidents import with_source
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
@@ -27,7 +29,7 @@ def find(incident_pk):
     """The incident with its source, or None (pks beyond BIGINT never exist, C-9)."""
     if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
         return None
-    return Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk).first()
+    return incident_of(BY_PK.execute(incident_pk).fetchone())
 
 
 def get_or_404(incident_pk, detail="Not found."):
@@ -42,8 +44,27 @@ def locked(incident_pk):
     SQLite's IMMEDIATE transaction already holds the only write lock; PostgreSQL needs FOR UPDATE."""
     if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
         return None
-    query = Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)
-    return query.first() if is_sqlite() else query.for_update(of=Incident).first()
+    return incident_of((BY_PK if is_sqlite() else BY_PK_FOR_UPDATE).execute(incident_pk).fetchone())
+
+
+BY_PK = Prepared(lambda incident_pk: with_source().where(Incident.id == incident_pk))
+BY_PK_FOR_UPDATE = Prepared(lambda incident_pk: (
+    with_source().where(Incident.id == incident_pk).for_update(of=Incident)))
+SOURCE_BY_PK = Prepared(lambda source_pk: SourceSystem.select().where(SourceSystem.id == source_pk))
+
+
+def incident_of(row):
+    """An Incident with its source from a row of BY_PK (the incident's columns, then the source's)."""
+    if row is None:
+        return None
+    incident, source = from_joined_row(row, Incident, SourceSystem)
+    incident.source = source
+    return incident
+
+
+def source_row(source_pk):
+    row = SOURCE_BY_PK.execute(source_pk).fetchone()
+    return None if row is None else SourceSystem.from_row(row)
 
 
 # Tags (TAG-1, TAG-2) ----------------------------------------------------------------------------
@@ -99,31 +120,53 @@ def tag_text(pair):
     return f"{pair[0]}={pair[1]}"
 
 
-def tag_row(pair):
-    """The shared tag row (MOD-6); racing writers may create it at once, so insert-or-ignore, then read."""
-    key, value = pair
-    Tag.insert(key=key, value=value).on_conflict_ignore().execute()
-    return Tag.get((Tag.key == key) & (Tag.value == value))
-
-
 def attach(incident, pairs, user, now):
     """Attach tags not yet on the incident (TAG-3); returns the pairs actually attached."""
     current = {(r.tag.key, r.tag.value) for r in IncidentTag.select(IncidentTag, Tag).join(Tag)
                .where(IncidentTag.incident == incident.id)}
     added = [pair for pair in pairs if pair not in current]
-    for pair in added:
-        attach_one(incident, pair, user, now)
+    link_tags(incident.id, added, user, now)
     return added
 
 
-def attach_one(incident, pair, user, now):
-    """A concurrent TAG-5 DELETE may remove the unused tag row between reading and linking it (PostgreSQL
-    then refuses the link): make the row again once."""
-    try:
-        with db.atomic():
-            IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
-    except IntegrityError:
-        IncidentTag.create(incident=incident.id, tag=tag_row(pair), added_by=user.id, added_time=now)
+def link_tags(incident_pk, pairs, user, now):
+    """Link pairs, none of them on the incident yet, in their order; shared tag rows (MOD-6) are made as
+    needed, insert-or-ignore since racing writers may make one at once. Three statements for any number."""
+    if not pairs:
+        return
+    wanted = json_rows(pairs)
+    MAKE_TAGS.execute(wanted)
+    if not is_sqlite():
+        hold_tags(wanted, len(pairs))
+    linked = LINK_TAGS.execute(incident_pk, user.id, times.to_us(now), wanted).rowcount
+    if linked != len(pairs):
+        raise RuntimeError(f"{linked} of {len(pairs)} tags linked to incident {incident_pk}")
+
+
+def hold_tags(wanted, count):
+    """PostgreSQL: lock the tag rows against a concurrent TAG-5 delete (which drops an unused row) until
+    the links are committed; a row deleted between making and locking it is made again."""
+    for _attempt in range(10):
+        if len(HOLD_TAGS.execute(wanted).fetchall()) == count:
+            return
+        MAKE_TAGS.execute(wanted)
+    raise RuntimeError("tag rows keep disappearing")
+
+
+def is_wanted():
+    return (Tag.key == json_item(0)) & (Tag.value == json_item(1))
+
+
+# Ordered, so that racing writers making the same new tags take their index locks in one order.
+MAKE_TAGS = Prepared(lambda wanted: Tag.insert_from(
+    Select([json_elements(wanted)], [json_item(0), json_item(1)]).where(json_item(0).is_null(False))
+    .order_by(json_item(0), json_item(1)), [Tag.key, Tag.value]).on_conflict(action="nothing"))
+HOLD_TAGS = Prepared(lambda wanted: (
+    Tag.select(Tag.id).from_(Tag, json_elements(wanted)).where(is_wanted()).for_update("FOR KEY SHARE", of=Tag)))
+LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, wanted: IncidentTag.insert_from(
+    Tag.select(incident_pk, Tag.id, user_pk, now_us).from_(Tag, json_elements(wanted))
+    .where(is_wanted()).order_by(json_position()),
+    [IncidentTag.incident, IncidentTag.tag, IncidentTag.added_by, IncidentTag.added_time]), arity=4)
 
 
 # Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
@@ -154,18 +197,25 @@ def read_new(body, user):
 
 
 def which_source(raw, user):
-    """INC-5."""
+    """INC-5: a SourceSystem with at least its pk and user pk (all create() reads)."""
     if raw is MISSING:
         if user.source_pk is None:
             raise errors.bad_request(["The requesting user must have a connected source system."])
-        return SourceSystem.get_by_id(user.source_pk)
+        return own_source(user)
     source_pk = source_pk_of(raw)
     if not user.is_superuser and source_pk != user.source_pk:
         raise errors.bad_request(["You must be a superuser to be allowed to specify the 'source' field."])
-    found = SourceSystem.get_or_none(SourceSystem.id == source_pk) if abs(source_pk) <= BIGINT_MAX else None
+    if source_pk == user.source_pk:
+        return own_source(user)
+    found = source_row(source_pk) if abs(source_pk) <= BIGINT_MAX else None
     if found is None:
         raise errors.bad_request([f"SourceSystem with pk={raw} does not exist."])
     return found
+
+
+def own_source(user):
+    """The caller's own source system: the token lookup found its pk, and its user is the caller."""
+    return SourceSystem(id=user.source_pk, user=user.id)
 
 
 def source_pk_of(raw):
@@ -177,18 +227,19 @@ def source_pk_of(raw):
 def create(values, user):
     """INC-6: the incident, its tags, and its first event (STA or LES), in the caller's transaction."""
     now = times.now()
-    fields = {name: values[name] for name in ("start_time", "end_time", "source", "source_incident_id",
-                                              "details_url", "description", "level", "ticket_url")}
-    try:
-        with db.atomic():               # a savepoint: the INC-4 index may refuse the row
-            incident = Incident.create(**fields)
-    except IntegrityError:
-        raise errors.field_error("source_incident_id", DUPLICATE_ID) from None
-    attach(incident, values["tags"], user, now)
-    first = Event.create(incident=incident, actor=values["source"].user_id, timestamp=values["start_time"],
-                         received=now, type="LES" if values["end_time"] is None else "STA",
-                         description=values["description"])
+    incident_pk = INSERT_INCIDENT.execute(*[values[name] for name in NEW_COLUMNS])
+    if incident_pk is None:         # the INC-4 index refused the row: nothing was written
+        raise errors.field_error("source_incident_id", DUPLICATE_ID)
+    incident = Incident(id=incident_pk, **{name: values[name] for name in NEW_COLUMNS})
+    link_tags(incident_pk, values["tags"], user, now)
+    first = events.store(incident_pk, values["source"].user_id, "LES" if values["end_time"] is None else "STA",
+                         values["start_time"], now, values["description"])
     return incident, [first]
+
+
+NEW_COLUMNS = ("start_time", "end_time", "source", "source_incident_id", "details_url", "description", "level",
+               "ticket_url")
+INSERT_INCIDENT = PreparedInsert(Incident, NEW_COLUMNS, skip_conflicts=True)
 
 
 # Changing (INC-7, INC-12, INC-13, INC-16) -------------------------------------------------------
@@ -213,13 +264,13 @@ def read_changes(body, tags_required):
 def change(incident, values, user):
     """Apply validated changes; one CHI event per effective change, in INC-16 order."""
     now = times.now()
-    events = []
+    stored = []
     if "tags" in values:
-        events += replace_tags(incident, values["tags"], user, now)
+        stored += replace_tags(incident, values["tags"], user, now)
     for field in ("details_url", "ticket_url", "level"):
         if field in values and values[field] != getattr(incident, field):
-            events.append(set_field(incident, field, values[field], user, now))
-    return events
+            stored.append(set_field(incident, field, values[field], user, now))
+    return stored
 
 
 def replace_tags(incident, pairs, user, now):
@@ -239,8 +290,7 @@ def replace_tags(incident, pairs, user, now):
         return []
     before, after = sorted(map(tag_text, old)), sorted(map(tag_text, pairs))
     description = f"Change: tags {quoted(before)} \u2192 {quoted(after)}"
-    return [Event.create(incident=incident.id, actor=user.id, timestamp=now, received=now, type="CHI",
-                         description=description)]
+    return [events.store(incident.id, user.id, "CHI", now, now, description)]
 
 
 def quoted(texts):
@@ -252,8 +302,8 @@ def set_field(incident, field, value, user, now, description=None):
     old = getattr(incident, field)
     Incident.update({field: value}).where(Incident.id == incident.id).execute()
     setattr(incident, field, value)
-    return Event.create(incident=incident.id, actor=user.id, timestamp=now, received=now, type="CHI",
-                        description=description or f"Change: {field} {old} \u2192 {value}")
+    description = description or f"Change: {field} {old} \u2192 {value}"
+    return events.store(incident.id, user.id, "CHI", now, now, description)
 
 
 def read_ticket_url(body):

@@ -21,3 +21,22 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+    @classmethod
+    def from_row(cls, values):
+        """An instance from the values of its columns in field order, as a db.Prepared select of the
+        model returns them (peewee's own row handling costs more than the query)."""
+        instance = cls(__no_default__=True)
+        instance.__data__ = {field.name: field.python_value(value)
+                             for field, value in zip(cls._meta.sorted_fields, values)}
+        return instance
+
+
+def from_joined_row(row, *models):
+    """One instance per model from a row holding their columns one model after the other."""
+    instances, start = [], 0
+    for model in models:
+        width = len(model._meta.sorted_fields)
+        instances.append(model.from_row(row[start:start + width]))
+        start += width
+    return instances

@@ -1,11 +1,15 @@
 """N-11: notifications are selected in the transaction that stores their event and kept in the outbox."""
+import functools
 import json
 import logging
+from collections import defaultdict
 
 from .. import times
-from ..models import Event, Incident, NotificationProfile, Outbox, SourceSystem, User
+from ..db import Prepared, PreparedInsert, any_of, id_list
+from ..models import (Destination, Event, Filter, Incident, NotificationProfile, Outbox, ProfileDestination,
+                      ProfileFilter, SourceSystem, TimeRecurrence, User)
+from ..models.base import from_joined_row
 from ..models.incidents import acked_among, tags_of
-from ..models.notify import destinations_of, filters_of, recurrences_of
 from ..serialize.incidents import is_open
 from . import match, messages
 
@@ -22,23 +26,33 @@ def enqueue_for_events(events, settings):
     if not rows:
         return 0
     now = times.now()
-    facts = incident_facts({row.incident for row in rows}, now)
+    incidents = {event.incident_id: event.incident for event in rows}
+    facts = incident_facts(incidents.values(), now)
     profiles = active_profiles(match.fallback_flags(settings.fallback_filter))
+    fitting = {pk: fitting_profiles(profiles, facts[pk][0], incident.start_time) for pk, incident in incidents.items()}
     written = 0
     for event in rows:
-        incident, tag_texts = event.incident, facts[event.incident_id][1]
-        for medium, address in recipients(event, facts[event.incident_id][0], profiles):
-            written += write(render(medium, address, event, incident, tag_texts, settings), medium, event, now)
+        tag_texts = facts[event.incident_id][1]
+        for medium, address in recipients(event, fitting[event.incident_id]):
+            written += write(render(medium, address, event, event.incident, tag_texts, settings), medium, event, now)
     return written
 
 
 def load_events(event_pks):
     """The events with their incident, its source and the actor, in one query."""
-    Actor = User.alias()
-    return list(Event.select(Event, Incident, SourceSystem, Actor)
-                .join(Incident).join(SourceSystem)
-                .switch(Event).join(Actor, on=(Event.actor == Actor.id))
-                .where(Event.id.in_(event_pks)).order_by(Event.id))
+    return [event_of(row) for row in EVENTS.execute(id_list(event_pks))]
+
+
+Actor = User.alias()
+EVENTS = Prepared(lambda event_pks: (
+    Event.select(Event, Incident, SourceSystem, Actor).join(Incident).join(SourceSystem)
+    .switch(Event).join(Actor, on=(Event.actor == Actor.id)).where(any_of(Event.id, event_pks)).order_by(Event.id)))
+
+
+def event_of(row):
+    event, incident, source, actor = from_joined_row(row, Event, Incident, SourceSystem, User)
+    incident.source, event.incident, event.actor = source, incident, actor
+    return event
 
 
 def incident_facts(incidents, now):
@@ -55,23 +69,59 @@ def incident_facts(incidents, now):
 
 
 def active_profiles(fallback):
-    """Every user's active profiles as (recurrences, rules, destinations), in four queries (N-2)."""
-    rows = list(NotificationProfile.select().where(NotificationProfile.active == True))  # noqa: E712
-    pks = [row.id for row in rows]
-    recurrences = recurrences_of({row.timeslot_id for row in rows})
-    filters, destinations = filters_of(pks), destinations_of(pks)
-    return [([match.Recurrence(r.days, r.start, r.end) for r in recurrences[row.timeslot_id]],
-             [match.rule_of(f.filter_string, f.filter, fallback) for f in filters[row.id]],
-             destinations[row.id]) for row in rows]
+    """Every user's active profiles as (recurrences, rules, [(medium, address)]), in four queries (N-2)."""
+    recurrences, rules, destinations = defaultdict(list), defaultdict(list), defaultdict(list)
+    for timeslot_pk, days, start, end in ACTIVE_RECURRENCES.execute():
+        recurrences[timeslot_pk].append(match.Recurrence(days, start, end))
+    fallback_items = tuple(sorted(fallback.items()))
+    for profile_pk, filter_string, filter_json in ACTIVE_FILTERS.execute():
+        rules[profile_pk].append(rule_of(filter_string, filter_json, fallback_items))
+    for profile_pk, medium, address in ACTIVE_DESTINATIONS.execute():
+        destinations[profile_pk].append((medium, address))
+    return [(recurrences[timeslot_pk], rules[profile_pk], destinations[profile_pk])
+            for profile_pk, timeslot_pk in ACTIVE_PROFILES.execute()]
 
 
-def recipients(event, facts, profiles):
-    """N-7: each distinct (medium, address) of the selected profiles once, in a stable order."""
+def is_active():
+    return NotificationProfile.active == True  # noqa: E712
+
+
+ACTIVE_PROFILES = Prepared(lambda: NotificationProfile.select(NotificationProfile.id, NotificationProfile.timeslot)
+                           .where(is_active()), arity=0)
+ACTIVE_RECURRENCES = Prepared(lambda: (
+    TimeRecurrence.select(TimeRecurrence.timeslot, TimeRecurrence.days, TimeRecurrence.start, TimeRecurrence.end)
+    .where(TimeRecurrence.timeslot.in_(NotificationProfile.select(NotificationProfile.timeslot).where(is_active())))
+    .order_by(TimeRecurrence.id)), arity=0)
+ACTIVE_FILTERS = Prepared(lambda: (
+    ProfileFilter.select(ProfileFilter.profile, Filter.filter_string, Filter.filter).join(Filter)
+    .switch(ProfileFilter).join(NotificationProfile).where(is_active()).order_by(Filter.id)), arity=0)
+ACTIVE_DESTINATIONS = Prepared(lambda: (
+    ProfileDestination.select(ProfileDestination.profile, Destination.media, Destination.address).join(Destination)
+    .switch(ProfileDestination).join(NotificationProfile).where(is_active()).order_by(Destination.id)), arity=0)
+
+
+@functools.lru_cache(maxsize=4096)
+def rule_of(filter_string, filter_json, fallback_items):
+    """Stored filters rarely change: each text is parsed once, not per profile per request."""
+    return match.rule_of(filter_string, filter_json, dict(fallback_items))
+
+
+def fitting_profiles(profiles, facts, start_time):
+    """N-2, the incident's half of match.is_selected, once per incident: (rules, destinations) of the
+    profiles whose timeslot covers start_time and some filter of which fits the incident."""
+    zone = times.server_zone()
+    return [(rules, destinations) for recurrences, rules, destinations in profiles
+            if match.timeslot_covers(recurrences, start_time, zone)
+            and any(match.fits_incident(rule, facts) for rule in rules)]
+
+
+def recipients(event, fitting):
+    """N-2's event half, then N-7: each distinct (medium, address) of the selected profiles once, in a
+    stable order."""
     found = set()
-    for recurrences, rules, destinations in profiles:
-        if match.is_selected(True, recurrences, rules, facts, event.type, event.incident.start_time,
-                             times.server_zone()):
-            found.update((d.media_id, d.address) for d in destinations)
+    for rules, destinations in fitting:
+        if any(match.fits_event(rule, event.type) for rule in rules):
+            found.update(destinations)
     return sorted(found)
 
 
@@ -87,9 +137,13 @@ def render(medium, address, event, incident, tag_texts, settings):
 def write(message, medium, event, now):
     if message is None:
         return 0
-    Outbox.create(event=event.id, media=medium, recipient=message.recipient, subject=message.subject,
-                  body=message.body, headers=json.dumps(message.headers), created=now, next_attempt=now)
+    INSERT_MESSAGE.execute(event.id, medium, message.recipient, message.subject, message.body,
+                           json.dumps(message.headers), now, now)
     return 1
+
+
+INSERT_MESSAGE = PreparedInsert(Outbox, ("event", "media", "recipient", "subject", "body", "headers", "created",
+                                         "next_attempt"))
 
 
 def pending_count():

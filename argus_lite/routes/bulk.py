@@ -5,6 +5,8 @@ rolls back only its own writes and gets status 400 in its entry, the others are 
 sees every stored event once, after all changes (N-1). Per-incident transactions would commit partial
 results before a later crash and make the notification step run once per incident.
 """
+from functools import partial
+
 from .. import auth, errors, events, incidents, times, web
 from ..db import db, write_transaction
 from ..errors import ApiError
@@ -53,8 +55,7 @@ def bulk_events():
         raise errors.bad_request({"event": {"type": refusal}})
 
     def post(incident):
-        url = acks_url(incident.id, "v2")
-        event = events.post(incident, user, values, now, url)
+        event = events.post(incident, user, values, now, partial(acks_url, incident.id, "v2"))
         return serialize.event(event, user.username), [event]
     return apply_each(ids, "event", post)
 

@@ -52,7 +52,8 @@ def post_event(incident_pk, version):
     if refusal:
         raise errors.bad_request({"type": refusal})
     with write_transaction():
-        event = events.post(incidents.locked(incident_pk), user, values, now, acks_url(incident_pk, version))
+        event = events.post(incidents.locked(incident_pk), user, values, now,
+                            partial(acks_url, incident_pk, version))
         outbox.enqueue_for_events([event], web.settings())
     web.created()
     return serialize.event(event, user.username)
