@@ -13,7 +13,6 @@ from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, jso
                      printable, read_fields, required, text, url)
 from .models import Incident, IncidentTag, SourceSystem, Tag
 from .models.base import from_joined_row
-from .models.incidents import with_source
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
@@ -47,9 +46,11 @@ def locked(incident_pk):
     return incident_of((BY_PK if is_sqlite() else BY_PK_FOR_UPDATE).execute(incident_pk).fetchone())
 
 
-BY_PK = Prepared(lambda incident_pk: with_source().where(Incident.id == incident_pk))
+BY_PK = Prepared(lambda incident_pk: (
+    Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)))
 BY_PK_FOR_UPDATE = Prepared(lambda incident_pk: (
-    with_source().where(Incident.id == incident_pk).for_update(of=Incident)))
+    Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)
+    .for_update(of=Incident)))
 SOURCE_BY_PK = Prepared(lambda source_pk: SourceSystem.select().where(SourceSystem.id == source_pk))
 
 
