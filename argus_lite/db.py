@@ -14,8 +14,9 @@ from . import times
 db = DatabaseProxy()
 
 # WAL lets readers run beside the one writer; the busy timeout makes writers queue instead of failing.
+# The page cache is per connection (one per waitress thread): 8 MB each keeps the server small.
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "normal",
-                  "cache_size": -32000, "busy_timeout": 30000}
+                  "cache_size": -8000, "busy_timeout": 30000}
 
 
 class DatabaseUrlError(ValueError):

@@ -138,7 +138,8 @@ def seed_sql(args):
                 acks.append((pk, args.user_pk, to_us(EPOCH), now_us))
         insert_batch(cursor, param, incidents, relations, events, acks)
         connection.commit()
-        print(f"\rseed-sql: {batch_start + len(incidents)} incidents", end="", flush=True)
+        if sys.stdout.isatty():
+            print(f"\rseed-sql: {batch_start + len(incidents)} incidents", end="", flush=True)
     fix_sequences(cursor, args.database_url)
     connection.commit()
     print(f"\nseed-sql: {args.n} incidents written directly in SQL in {time.time() - started:.0f}s")
