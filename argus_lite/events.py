@@ -5,8 +5,7 @@ from .db import Prepared, PreparedInsert
 from .fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
                      required, shown, text)
 from .models import Acknowledgement, Event, Incident
-from .models.incidents import EVENT_TYPES
-from .serialize.incidents import is_open
+from .models.incidents import EVENT_TYPES, is_open
 
 SOURCE_MAY_POST = {"END", "OTH", "CHI", "STA", "LES"}      # STA/LES pass on to table B, which refuses them
 END_USER_MAY_POST = {"CLO", "REO", "OTH", "ACK"}           # ACK too: table B names the acks endpoint

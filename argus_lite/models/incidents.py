@@ -86,6 +86,11 @@ ACKED_AMONG = Prepared(lambda incident_ids, now_us: (
            & (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now_us)))), arity=2)
 
 
+def is_open(end_time, now):
+    """MOD-5: stateful and ending later than now (infinity always is)."""
+    return end_time is times.INFINITY or (end_time is not None and end_time > now)
+
+
 def tags_of(incident_ids):
     """{incident pk: [(added_by pk, added_time in µs, "key=value")]} in attach order, in one query (MOD-6)."""
     found = {pk: [] for pk in incident_ids}

@@ -133,23 +133,23 @@ def recurrences_of(timeslot_pks):
 
 def filters_of(profile_pks):
     """{profile pk: [Filter]} by filter pk, in one query."""
-    found = {pk: [] for pk in profile_pks}
-    if found:
-        links = (ProfileFilter.select(ProfileFilter, Filter).join(Filter)
-                 .where(ProfileFilter.profile.in_(list(found))).order_by(Filter.id))
-        for link in links:
-            found[link.profile_id].append(link.filter)
-    return found
+    return linked_to_profiles(ProfileFilter, Filter, profile_pks)
 
 
 def destinations_of(profile_pks):
     """{profile pk: [Destination]} by destination pk, in one query."""
+    return linked_to_profiles(ProfileDestination, Destination, profile_pks)
+
+
+def linked_to_profiles(link_model, target, profile_pks):
+    """{profile pk: [target rows]} through the link table, ordered by target pk, in one query."""
     found = {pk: [] for pk in profile_pks}
     if found:
-        links = (ProfileDestination.select(ProfileDestination, Destination).join(Destination)
-                 .where(ProfileDestination.profile.in_(list(found))).order_by(Destination.id))
+        links = (link_model.select(link_model, target).join(target)
+                 .where(link_model.profile.in_(list(found))).order_by(target.id))
+        field_name = target._meta.name                      # "filter" / "destination"
         for link in links:
-            found[link.profile_id].append(link.destination)
+            found[link.profile_id].append(getattr(link, field_name))
     return found
 
 

@@ -9,8 +9,7 @@ from ..db import Prepared, PreparedInsert, any_of, id_list
 from ..models import (Destination, Event, Filter, Incident, NotificationProfile, Outbox, ProfileDestination,
                       ProfileFilter, SourceSystem, TimeRecurrence, User)
 from ..models.base import from_joined_row
-from ..models.incidents import acked_among, tags_of
-from ..serialize.incidents import is_open
+from ..models.incidents import acked_among, is_open, tags_of
 from . import match, messages
 
 log = logging.getLogger("argus_lite")

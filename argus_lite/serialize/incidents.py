@@ -3,7 +3,7 @@ import urllib.parse
 
 from .. import times
 from ..models.incidents import EVENT_TYPES, acked_among, tags_of
-from ..times import INFINITY, format_time, format_us
+from ..times import format_time, format_us
 
 
 def source(row):
@@ -38,11 +38,6 @@ def incidents(rows, now=None):
     tags, acked = tags_of(pks), acked_among(pks, now)
     now_us = times.to_us(now)
     return [incident(row, tags[row.id], row.id in acked, now_us) for row in rows]
-
-
-def is_open(end_time, now):
-    """MOD-5: stateful and ending later than now (infinity always is)."""
-    return end_time is INFINITY or (end_time is not None and end_time > now)
 
 
 def details_url(stored, base_url):
