@@ -1,5 +1,6 @@
 """Incident lists over HTTP: INC-10, INC-14, INC-15, EV-15, filters F-1…F-11, pagination F-3…F-5, C-6."""
 import datetime
+import time
 import urllib.parse
 
 import pytest
@@ -274,6 +275,19 @@ def test_mine_lists_the_callers_source_only_and_ignores_some_filters(api, admin,
         "open": ["Enter a valid boolean: true, false, 1 or 0."]}
     body = get(api, source, "/api/v2/incidents/mine/?page_size=2").json
     assert "/incidents/mine/?cursor=" in body["next"] and len(pks(get(api, source, body["next"]))) == 1
+
+
+def test_a_repeated_query_sees_each_write_and_the_clock(api, admin, source, end_user):  # F-1, INC-9
+    """The page query of a filter is compiled once and reused: the rows and "now" must stay fresh."""
+    path = "/api/v2/incidents/?open=true&acked=false&tags=host=sw-4"
+    incident = make_incident(source, tags=["host=sw-4"])
+    assert pks(get(api, admin, path)) == [incident.id]
+    add_ack(incident, end_user.user, expiration=times.now() + datetime.timedelta(milliseconds=400))
+    assert pks(get(api, admin, path)) == []
+    time.sleep(0.5)
+    assert pks(get(api, admin, path)) == [incident.id]          # the ack has expired since
+    other = make_incident(source, tags=["host=sw-4"], start_time=incident.start_time + HOUR)
+    assert pks(get(api, admin, path)) == [other.id, incident.id]
 
 
 def test_v1_open_and_open_unacked_are_plain_arrays(api, admin, source, end_user):  # INC-15, F-1b

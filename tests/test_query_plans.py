@@ -9,7 +9,7 @@ from argus_lite import db, query, times
 from argus_lite.db import write_transaction
 from argus_lite.models import Acknowledgement, Event, User
 from argus_lite.models.incidents import with_source
-from argus_lite.query import build, page
+from argus_lite.query import build, page, parse
 from argus_lite.query.cursor import Cursor
 from argus_lite.routes.incident_lists import EVENT_KEYS, INCIDENT_KEYS
 from tests.factories import make_incident
@@ -58,8 +58,9 @@ def test_incident_pages_use_an_index_on_incident(source, params):  # F-3
         for cursor in CURSORS:
             assert_walks_an_index(page.page_select(with_source().where(condition), INCIDENT_KEYS, cursor, 100),
                                   "incident")
-        assert_walks_an_index(page.page_select(with_source().where(build.of_source(1) & condition), INCIDENT_KEYS,
-                                               CURSORS[1], 100), "incident")
+        mine = build.condition([parse.SourceIds(frozenset([1]))], NOW_US) & condition       # INC-14
+        assert_walks_an_index(page.page_select(with_source().where(mine), INCIDENT_KEYS, CURSORS[1], 100),
+                              "incident")
 
 
 def test_event_pages_use_an_index_on_event(wsgi_app):  # EV-15

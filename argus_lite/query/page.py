@@ -18,9 +18,9 @@ class Page:
     previous: Cursor | None
 
 
-def fetch(select, run, keys, position_of, list_name, cursor, size):
-    """run(query) → rows; keys: the two ordering columns; position_of(row) → (µs, pk) of a row."""
-    rows = run(page_select(select, keys, cursor, size))
+def fetch(run_page, position_of, list_name, cursor, size):
+    """run_page(cursor, size) → the rows of page_select(…, cursor, size); position_of(row) → (µs, pk)."""
+    rows = run_page(cursor, size)
     if cursor is None or cursor.direction == "next":
         more_after, rows = len(rows) > size, rows[:size]
         more_before = cursor is not None

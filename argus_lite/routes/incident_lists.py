@@ -3,14 +3,16 @@
 INC-10 incidents/, INC-14 incidents/mine/ (GET only; its POST is incident creation), INC-15 the v1
 open/ and open+unacked/ arrays, EV-15 the v2 incidents/events/ page.
 """
+import functools
 import urllib.parse
 from functools import partial
 
 import bottle
 
 from .. import auth, errors, query, secret, times, web
+from ..db import Prepared
 from ..models import Event, Incident, User
-from ..models.incidents import incident_rows, with_source
+from ..models.incidents import IncidentRow, incident_rows, with_source
 from ..query import build, cursor, page, params, parse
 from ..serialize import incidents as serialize
 
@@ -31,13 +33,14 @@ def install(app, version):
 def list_incidents(version):
     """INC-10: every incident matching the filters, a page at a time (or F-10's count)."""
     auth.require_user()
-    return incident_page("incidents", params.PARAMS, None)
+    return incident_page("incidents", params.PARAMS, ())
 
 
 def list_mine(version):
     """INC-14: as INC-10, restricted to the caller's own source system; some filters are ignored."""
     user = auth.require_user()
-    return incident_page("incidents/mine", params.MINE_PARAMS, build.of_source(user.source_pk))
+    own = frozenset() if user.source_pk is None else frozenset([user.source_pk])     # an end user: none
+    return incident_page("incidents/mine", params.MINE_PARAMS, (parse.SourceIds(own),))
 
 
 def list_open(unacked_only):
@@ -54,28 +57,44 @@ def list_events():
     """EV-15 (v2): all events, newest timestamp first, no filters; actor names joined, not fetched per row."""
     auth.require_user()
     select = Event.select(Event, User.id, User.username).join(User, on=(Event.actor == User.id))
-    rows, links = keyset_page(select, list, EVENT_KEYS, lambda row: (times.to_us(row.timestamp), row.id),
-                              "events", query_params())
+    rows, links = keyset_page(lambda at, size: list(page.page_select(select, EVENT_KEYS, at, size)),
+                              lambda row: (times.to_us(row.timestamp), row.id), "events", query_params())
     return dict(links, results=[serialize.event(row, row.actor.username) for row in rows])
 
 
 def incident_page(list_name, table, restriction):
+    """restriction: terms ANDed to the request's own (INC-14's source)."""
     request_params, now = query_params(), times.now()
     try:
-        terms = query.incident_terms(request_params, table)
+        terms = restriction + tuple(query.incident_terms(request_params, table))
     except query.FilterError as error:
         raise errors.field_errors(error.errors) from None
-    condition = build.condition(terms, times.to_us(now))
-    if restriction is not None:
-        condition = restriction & condition
+    terms = build.with_tag_ids(terms)
+    now_us = times.to_us(now)
     if "count" in request_params:
-        return count_body(Incident.select().where(condition).count(), request_params)
-    rows, links = keyset_page(with_source().where(condition), incident_rows, INCIDENT_KEYS,
-                              lambda row: (row.start_time, row.id), list_name, request_params)
+        return count_body(Incident.select().where(build.condition(terms, now_us)).count(), request_params)
+
+    def run_page(at, size):
+        instant, pk = at.position if at else (0, 0)
+        statement = incident_page_statement(terms, at and at.direction, size)
+        return [IncidentRow(*raw) for raw in statement.execute(now_us, instant, pk)]
+
+    rows, links = keyset_page(run_page, lambda row: (row.start_time, row.id), list_name, request_params)
     return dict(links, results=serialize.incidents(rows, now))
 
 
-def keyset_page(select, run, keys, position_of, list_name, request_params):
+@functools.lru_cache(maxsize=512)
+def incident_page_statement(terms, direction, size):
+    """The page query of one set of filter terms, compiled once: peewee's building and compiling of it
+    costs more than SQLite's running it. Only SQL text is kept, never rows; now and the cursor's
+    position stay parameters."""
+    def build_page(now_us, instant, pk):
+        at = direction and cursor.Cursor("", direction, (instant, pk))
+        return page.page_select(with_source().where(build.condition(terms, now_us)), INCIDENT_KEYS, at, size)
+    return Prepared(build_page, arity=3)
+
+
+def keyset_page(run_page, position_of, list_name, request_params):
     """(rows, {"next": url, "previous": url}) of the page the request's cursor names (F-3…F-5)."""
     settings = web.settings()
     size = parse.page_size(request_params, settings.page_size_max)
@@ -85,7 +104,7 @@ def keyset_page(select, run, keys, position_of, list_name, request_params):
         current = cursor.decode(text, list_name, key) if text else None    # F-4: empty = first page
     except cursor.InvalidCursor:
         raise errors.bad_request({"detail": "Invalid cursor"}) from None
-    found = page.fetch(select, run, keys, position_of, list_name, current, size)
+    found = page.fetch(run_page, position_of, list_name, current, size)
     return found.rows, {"next": link_to(found.next, key), "previous": link_to(found.previous, key)}
 
 
