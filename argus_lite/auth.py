@@ -55,8 +55,8 @@ def token_lifetime(settings):
 
 
 def authenticate(header, settings):
-    """The user the Authorization header names (A-4, A-5), with .source_pk (None for end users);
-    None when the header carries no Token credentials."""
+    """The user the Authorization header names (A-4, A-5), with .source (its SourceSystem) and .source_pk
+    (both None for end users); None when the header carries no Token credentials."""
     words = header.split() if header else []
     if not words or words[0].lower() != "token":
         return None
@@ -70,11 +70,13 @@ def authenticate(header, settings):
     wanted = token_hash(key)
     row = TOKEN_LOOKUP.execute(wanted).fetchone()
     # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
-    if row is None or not hmac.compare_digest(row[-3], wanted):
+    if row is None or not hmac.compare_digest(row[len(USER_COLUMNS)], wanted):
         raise errors.unauthorized("Invalid token.")
-    user = User(**dict(zip(USER_COLUMNS, row)))
-    user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in row[6:9])
-    user.source_pk, created = row[-1], times.from_us(row[-2])
+    users_part, created_us, source_part = row[:len(USER_COLUMNS)], row[len(USER_COLUMNS) + 1], row[len(USER_COLUMNS) + 2:]
+    user = User(**dict(zip(USER_COLUMNS, users_part)))
+    user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in users_part[6:9])
+    user.source = None if source_part[0] is None else SourceSystem.from_row(source_part)
+    user.source_pk, created = source_part[0], times.from_us(created_us)
     if created + token_lifetime(settings) <= times.now():
         with write_transaction():
             Token.delete().where(Token.key_hash == wanted).execute()
@@ -87,7 +89,8 @@ def authenticate(header, settings):
 USER_COLUMNS = ("id", "username", "password", "first_name", "last_name", "email", "is_active", "is_staff",
                 "is_superuser")
 TOKEN_LOOKUP = Prepared(lambda key_hash: (
-    User.select(*[getattr(User, name) for name in USER_COLUMNS], Token.key_hash, Token.created, SourceSystem.id)
+    User.select(*[getattr(User, name) for name in USER_COLUMNS], Token.key_hash, Token.created,
+                *SourceSystem._meta.sorted_fields)
     .join(Token, on=(Token.user == User.id))
     .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
     .where(Token.key_hash == key_hash)))

@@ -198,7 +198,7 @@ def read_new(body, user):
 
 
 def which_source(raw, user):
-    """INC-5: a SourceSystem with at least its pk and user pk (all create() reads)."""
+    """INC-5: the SourceSystem row of the new incident."""
     if raw is MISSING:
         if user.source_pk is None:
             raise errors.bad_request(["The requesting user must have a connected source system."])
@@ -215,8 +215,8 @@ def which_source(raw, user):
 
 
 def own_source(user):
-    """The caller's own source system: the token lookup found its pk, and its user is the caller."""
-    return SourceSystem(id=user.source_pk, user=user.id)
+    """The caller's own source system, as the token lookup read it."""
+    return user.source
 
 
 def source_pk_of(raw):

@@ -60,6 +60,18 @@ def test_values_are_stored_and_shown(api, source):  # INC-2, INC-9a, C-4
     assert answer["pk"] != 77 and answer["acked"] is False
 
 
+@pytest.mark.parametrize("fields", [
+    {},
+    {"end_time": None, "details_url": "devicehistory/889/", "tags": [{"tag": "b=2"}, {"tag": "a=1"}, {"tag": "b=2"}]},
+    {"end_time": "2024-05-02T09:00:00.5+02:00", "source_incident_id": "7", "level": 1, "ticket_url": "https://t.example/1",
+     "description": "sw-4 \u00e6\u00f8\u00e5 down", "tags": [{"tag": "host=sw-4"}, {"tag": "room=b 2"}]},
+])
+def test_the_created_answer_is_what_a_read_shows(api, source, admin, fields):  # INC-11, INC-12, INC-1
+    """The created answer is built from what was written, not read back: it must equal a fresh read."""
+    answer = api.post_json("/api/v2/incidents/", body(**fields), headers=source.headers, status=201).json
+    assert api.get(f"/api/v2/incidents/{answer['pk']}/", headers=admin.headers).json == answer
+
+
 def test_longest_tag_is_stored(api, source):  # TAG-1 bounds (docs/deviations.md)
     text = "k" * 255 + "=" + "".join(chr(0x1F600 + i * 7 % 80) for i in range(500))     # 4 UTF-8 bytes each
     answer = api.post_json("/api/v2/incidents/", body(tags=[{"tag": text}]), headers=source.headers, status=201).json

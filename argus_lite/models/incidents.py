@@ -114,6 +114,14 @@ INCIDENT_ROW_FIELDS = ("id", "start_time", "end_time", "source_incident_id", "de
 IncidentRow = collections.namedtuple("IncidentRow", INCIDENT_ROW_FIELDS)
 
 
+def row_of(incident, source):
+    """The IncidentRow of an Incident and its SourceSystem already in hand, as with_source() reads it."""
+    return IncidentRow(incident.id, Incident.start_time.db_value(incident.start_time),
+                       Incident.end_time.db_value(incident.end_time), incident.source_incident_id,
+                       incident.details_url, incident.description, incident.level, incident.ticket_url,
+                       source.id, source.name, source.type_id, source.user_id, source.base_url)
+
+
 def with_source():
     """Incidents joined with their source (source fields as source_*); run it with incident_rows()."""
     return (Incident.select(Incident.id, Incident.start_time, Incident.end_time, Incident.source_incident_id,

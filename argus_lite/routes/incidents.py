@@ -1,9 +1,9 @@
 """One incident: create, read, change, ticket URL (INC-5…INC-7, INC-11…INC-13, INC-16)."""
 from functools import partial
 
-from .. import auth, errors, incidents, web
+from .. import auth, errors, incidents, times, web
 from ..db import write_transaction
-from ..models.incidents import one_incident
+from ..models.incidents import one_incident, row_of
 from ..notify import outbox
 from ..serialize import incidents as serialize
 
@@ -30,7 +30,10 @@ def create_incident():
         incident, events = incidents.create(values, user)
         outbox.enqueue_for_events(events, web.settings())
     web.created()
-    return shown(incident.id)
+    # Answered from what was written, not read back: the tags in body order (INC-8), by this caller, unacked.
+    created_us = times.to_us(events[0].received)
+    tags = [(user.id, created_us, incidents.tag_text(pair)) for pair in values["tags"]]
+    return serialize.incident(row_of(incident, values["source"]), tags, False, created_us)
 
 
 def get_incident(incident_pk):
