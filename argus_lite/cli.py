@@ -35,7 +35,7 @@ def build_parser():
     serve = commands.add_parser("serve", help="migrate if needed, then serve HTTP with waitress")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, help="default: 2 on SQLite, 4 on PostgreSQL")
+    serve.add_argument("--threads", type=int, help="default: 1 on SQLite, 4 on PostgreSQL")
     serve.set_defaults(command=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="apply the missing schema migrations")
@@ -93,9 +93,10 @@ def cmd_serve(args, settings):
 
 
 def default_threads():
-    """Measured with scripts/bench: request handling is CPU-bound under one interpreter lock, so more
-    threads only contend; PostgreSQL threads also wait on round trips, so a few more pay there."""
-    return 2 if db.is_sqlite() else 4
+    """Measured with scripts/bench (docs/performance.md): on SQLite request handling is CPU-bound under
+    one interpreter lock, and sqlite3 hands that lock over at every row it steps, so a second worker
+    thread costs a third of the throughput; PostgreSQL threads also wait on round trips, so a few pay."""
+    return 1 if db.is_sqlite() else 4
 
 
 def cmd_migrate(args, settings):
