@@ -194,14 +194,17 @@ def split_statements(sql_text):
     return statements
 
 
-def migrate():
-    """Apply the missing migrations, one transaction each; a no-op when up to date. Returns names applied."""
+def migrate(up_to=None):
+    """Apply the missing migrations (up to version up_to), one transaction each; a no-op when up to date.
+    Returns the names applied."""
     applied = []
     with db.connection_context():
         db.execute_sql('CREATE TABLE IF NOT EXISTS "schema_version" '
                        '("version" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(100) NOT NULL, '
                        '"applied_at" BIGINT NOT NULL)')
         for version, name, sql_text in migration_files():
+            if up_to is not None and version > up_to:
+                break
             with write_transaction():
                 if not is_sqlite():  # several processes may start at once: one migrates, the others wait
                     db.execute_sql("SELECT pg_advisory_xact_lock(4711)")

@@ -126,11 +126,11 @@ def attach(incident, pairs, user, now):
     current = {(r.tag.key, r.tag.value) for r in IncidentTag.select(IncidentTag, Tag).join(Tag)
                .where(IncidentTag.incident == incident.id)}
     added = [pair for pair in pairs if pair not in current]
-    link_tags(incident.id, added, user, now)
+    link_tags(incident.id, incident.start_time, added, user, now)
     return added
 
 
-def link_tags(incident_pk, pairs, user, now):
+def link_tags(incident_pk, start_time, pairs, user, now):
     """Link pairs, none of them on the incident yet, in their order; shared tag rows (MOD-6) are made as
     needed, insert-or-ignore since racing writers may make one at once. Three statements for any number."""
     if not pairs:
@@ -139,7 +139,7 @@ def link_tags(incident_pk, pairs, user, now):
     MAKE_TAGS.execute(wanted)
     if not is_sqlite():
         hold_tags(wanted, len(pairs))
-    linked = LINK_TAGS.execute(incident_pk, user.id, times.to_us(now), wanted).rowcount
+    linked = LINK_TAGS.execute(incident_pk, user.id, times.to_us(now), times.to_us(start_time), wanted).rowcount
     if linked != len(pairs):
         raise RuntimeError(f"{linked} of {len(pairs)} tags linked to incident {incident_pk}")
 
@@ -164,10 +164,11 @@ MAKE_TAGS = Prepared(lambda wanted: Tag.insert_from(
     .order_by(json_item(0), json_item(1)), [Tag.key, Tag.value]).on_conflict(action="nothing"))
 HOLD_TAGS = Prepared(lambda wanted: (
     Tag.select(Tag.id).from_(Tag, json_elements(wanted)).where(is_wanted()).for_update("FOR KEY SHARE", of=Tag)))
-LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, wanted: IncidentTag.insert_from(
-    Tag.select(incident_pk, Tag.id, user_pk, now_us).from_(Tag, json_elements(wanted))
+LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, start_us, wanted: IncidentTag.insert_from(
+    Tag.select(incident_pk, Tag.id, user_pk, now_us, start_us).from_(Tag, json_elements(wanted))
     .where(is_wanted()).order_by(json_position()),
-    [IncidentTag.incident, IncidentTag.tag, IncidentTag.added_by, IncidentTag.added_time]), arity=4)
+    [IncidentTag.incident, IncidentTag.tag, IncidentTag.added_by, IncidentTag.added_time, IncidentTag.start_time]),
+    arity=5)
 
 
 # Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
@@ -232,7 +233,7 @@ def create(values, user):
     if incident_pk is None:         # the INC-4 index refused the row: nothing was written
         raise errors.field_error("source_incident_id", DUPLICATE_ID)
     incident = Incident(id=incident_pk, **{name: values[name] for name in NEW_COLUMNS})
-    link_tags(incident_pk, values["tags"], user, now)
+    link_tags(incident_pk, values["start_time"], values["tags"], user, now)
     first = events.store(incident_pk, values["source"].user_id, "LES" if values["end_time"] is None else "STA",
                          values["start_time"], now, values["description"])
     return incident, [first]

@@ -129,7 +129,7 @@ def seed_sql(args):
             incidents.append((pk, start_us, end_us, args.source_pk, f["source_incident_id"], f["details_url"],
                               f["description"], f["level"], f["ticket_url"]))
             for text in f["tags"]:
-                relations.append((pk, tag_id(cursor, param, tag_ids, text), args.source_user_pk, now_us))
+                relations.append((pk, tag_id(cursor, param, tag_ids, text), args.source_user_pk, now_us, start_us))
             events.append((pk, args.source_user_pk, start_us, now_us, "STA" if f["stateful"] else "LES",
                            f["description"]))
             if closed:
@@ -173,7 +173,8 @@ def tag_id(cursor, param, known, text):
 def insert_batch(cursor, param, incidents, relations, events, acks):
     insert_rows(cursor, param, "incident", ("id", "start_time", "end_time", "source_id", "source_incident_id",
                                             "details_url", "description", "level", "ticket_url"), incidents)
-    insert_rows(cursor, param, "incident_tag", ("incident_id", "tag_id", "added_by_id", "added_time"), relations)
+    insert_rows(cursor, param, "incident_tag", ("incident_id", "tag_id", "added_by_id", "added_time",
+                                                     "start_time"), relations)
     event_columns = ("incident_id", "actor_id", "timestamp", "received", "type", "description")
     insert_rows(cursor, param, "event", event_columns, events)
     if not acks:

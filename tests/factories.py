@@ -40,7 +40,8 @@ def make_incident(source, tags=(), start_time=None, end_time=times.INFINITY, **f
         for text in tags:
             key, _, value = text.partition("=")
             tag, _ = Tag.get_or_create(key=key, value=value)
-            IncidentTag.create(incident=incident, tag=tag, added_by=source.user, added_time=times.now())
+            IncidentTag.create(incident=incident, tag=tag, added_by=source.user, added_time=times.now(),
+                               start_time=start_time)
         Event.create(incident=incident, actor=source.user, timestamp=start_time, received=times.now(),
                      type="LES" if end_time is None else "STA", description=incident.description)
     return incident

@@ -15,6 +15,25 @@ def test_migrate_twice_is_a_no_op(empty_database_url):
     db.db.obj.close_all()
 
 
+def test_tag_links_get_their_incidents_start_time(empty_database_url):  # 0002, F-2
+    db.open_database(empty_database_url)
+    assert db.migrate(up_to=1) == ["0001_initial.sql"]
+    with db.db.connection_context():
+        for statement in (
+                """INSERT INTO "user" ("id", "username") VALUES (7, 'nav')""",
+                """INSERT INTO "source_system_type" ("name") VALUES ('nav')""",
+                """INSERT INTO "source_system" ("id", "name", "type_id", "user_id") VALUES (3, 'nav', 'nav', 7)""",
+                """INSERT INTO "incident" ("id", "start_time", "source_id") VALUES (5, 1717236000000000, 3)""",
+                """INSERT INTO "tag" ("id", "key", "value") VALUES (9, 'host', 'a')""",
+                """INSERT INTO "incident_tag" ("incident_id", "tag_id", "added_by_id", "added_time")
+                   VALUES (5, 9, 7, 0)"""):
+            db.db.execute_sql(statement)
+    assert db.migrate() == ["0002_tag_link_start_time.sql"]
+    with db.db.connection_context():
+        assert db.db.execute_sql('SELECT "start_time" FROM "incident_tag"').fetchall() == [(1717236000000000,)]
+    db.db.obj.close_all()
+
+
 def test_both_backends_have_the_same_migrations():
     from importlib.resources import files
 

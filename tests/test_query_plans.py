@@ -11,7 +11,7 @@ from argus_lite.models import Acknowledgement, Event, User
 from argus_lite.models.incidents import with_source
 from argus_lite.query import build, page, parse
 from argus_lite.query.cursor import Cursor
-from argus_lite.routes.incident_lists import EVENT_KEYS, INCIDENT_KEYS
+from argus_lite.routes.incident_lists import EVENT_KEYS, INCIDENT_KEYS, incident_page_statement
 from tests.factories import make_incident
 
 NOW_US = times.to_us(times.now())
@@ -23,15 +23,17 @@ FILTERS = [{}, {"open": ["true"]}, {"acked": ["false"], "open": ["true"]}, {"sou
 CURSORS = [None, Cursor("incidents", "next", (NOW_US, 50)), Cursor("incidents", "previous", (NOW_US, 50))]
 
 
-def plan(select):
-    """The plan's lines and the tables the statement reads, keyed by peewee's aliases."""
+def plan(select, forbid=("seqscan",)):
+    """The plan's lines and the tables the statement reads, keyed by peewee's aliases. forbid: the
+    PostgreSQL plan kinds that tiny tables make cheapest, forbidden to see which index is chosen."""
     sql, values = select.sql()
     aliases = dict((alias, table) for table, alias in re.findall(r'"(\w+)" AS "(t\d+)"', sql))
     with db.db.atomic():
         if db.is_sqlite():
             lines = [row[-1] for row in db.db.execute_sql("EXPLAIN QUERY PLAN " + sql, values).fetchall()]
-        else:   # tiny tables make a sequential scan cheapest; forbid it to see which index is chosen
-            db.db.execute_sql("SET LOCAL enable_seqscan = off")
+        else:
+            for kind in forbid:
+                db.db.execute_sql(f"SET LOCAL enable_{kind} = off")
             lines = [row[0] for row in db.db.execute_sql("EXPLAIN " + sql, values).fetchall()]
     return lines, aliases
 
@@ -61,6 +63,26 @@ def test_incident_pages_use_an_index_on_incident(source, params):  # F-3
         mine = build.condition([parse.SourceIds(frozenset([1]))], NOW_US) & condition       # INC-14
         assert_walks_an_index(page.page_select(with_source().where(mine), INCIDENT_KEYS, CURSORS[1], 100),
                               "incident")
+
+
+@pytest.mark.parametrize("params", [{"tags": ["host=a"]}, {"tags": ["host=a,host=b", "room=1"], "open": ["true"]},
+                                    {"tags": ["room=1"], "source__id__in": ["1"]}], ids=lambda p: "&".join(p))
+def test_one_tag_pages_walk_that_tags_links_in_list_order(source, params):  # F-2, F-3
+    """A key with one tag row drives the page from its links: no walk over incidents, no sort."""
+    make_incident(source, tags=["host=a", "host=b", "room=1"])
+    with db.db.connection_context():
+        terms = build.with_tag_ids(tuple(query.incident_terms(params)))
+        for cursor in CURSORS:
+            statement = incident_page_statement(terms, cursor and cursor.direction, 100)
+            lines, _ = plan(statement.build(NOW_US, *(cursor.position if cursor else (0, 0))),
+                            forbid=("seqscan", "bitmapscan", "sort"))
+            text = "\n".join(lines)
+            if db.is_sqlite():
+                assert re.search(r"SEARCH \w+ USING (COVERING )?INDEX incident_tag_tag_start_time \(tag_id=", text), text
+                assert "TEMP B-TREE" not in text, text
+            else:
+                assert re.search(r"Index (Only )?Scan (Backward )?using incident_tag_tag_start_time", text), text
+                assert "Sort" not in text, text
 
 
 def test_event_pages_use_an_index_on_event(wsgi_app):  # EV-15

@@ -62,7 +62,8 @@ def store_one(world, item, tags, used_ids):
                                ticket_url=item["ticket_url"], source_incident_id=external,
                                description=item["description"])
     for pair in item["tags"]:
-        IncidentTag.create(incident=incident, tag=tags[pair], added_by=world["user"], added_time=NOW)
+        IncidentTag.create(incident=incident, tag=tags[pair], added_by=world["user"], added_time=NOW,
+                           start_time=start_us)
     texts = list(item["events"])
     for text in item["events"]:
         Event.create(incident=incident, actor=world["user"], timestamp=NOW, received=NOW, type="OTH",

@@ -1,6 +1,7 @@
 """Tags of one incident as a resource (TAG-1, TAG-3…TAG-5)."""
 import pytest
 
+from argus_lite import times
 from argus_lite.models import Event, IncidentTag, Tag
 from tests.factories import make_incident
 
@@ -53,3 +54,14 @@ def test_not_found(api, source, end_user):  # TAG-5
                          status=404).json == NO_INCIDENT
     assert api.delete("/api/v2/incidents/99/tags/a=1/", headers=end_user.headers, status=404).json == NO_INCIDENT
     assert IncidentTag.select().count() == 1
+
+
+def test_every_link_carries_its_incidents_start_time(api, source, end_user):  # 0002, F-2
+    """The one-tag page walks links by start_time: each way of linking a tag must copy it."""
+    body = {"start_time": "2024-05-02T08:15:00+02:00", "tags": [{"tag": "a=1"}]}
+    pk = api.post_json("/api/v2/incidents/", body, headers=source.headers, status=201).json["pk"]
+    api.post_json(f"/api/v2/incidents/{pk}/tags/", {"tag": "b=2"}, headers=end_user.headers, status=201)
+    api.patch_json(f"/api/v2/incidents/{pk}/", {"tags": [{"tag": "a=1"}, {"tag": "b=2"}, {"tag": "c=3"}]},
+                   headers=end_user.headers)
+    assert [(link.tag.text, link.start_time) for link in IncidentTag.select().order_by(IncidentTag.id)] == [
+        (text, times.parse_datetime("2024-05-02T08:15:00+02:00")) for text in ("a=1", "b=2", "c=3")]

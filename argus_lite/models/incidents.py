@@ -44,9 +44,10 @@ class IncidentTag(BaseModel):
     tag = ForeignKeyField(Tag, backref="incident_relations")
     added_by = ForeignKeyField(User)
     added_time = TimestampField()
+    start_time = TimestampField()               # the incident's, which never changes: see tag_page()
 
     class Meta:
-        indexes = ((("incident", "tag"), True), (("tag", "incident"), False))
+        indexes = ((("incident", "tag"), True), (("tag", "start_time", "incident"), False))
 
 
 class Event(BaseModel):
@@ -122,14 +123,23 @@ def row_of(incident, source):
                        source.id, source.name, source.type_id, source.user_id, source.base_url)
 
 
+def row_columns():
+    return (Incident.id, Incident.start_time, Incident.end_time, Incident.source_incident_id, Incident.details_url,
+            Incident.description, Incident.level, Incident.ticket_url, SourceSystem.id.alias("source_pk"),
+            SourceSystem.name.alias("source_name"), SourceSystem.type.alias("source_type"),
+            SourceSystem.user.alias("source_user"), SourceSystem.base_url.alias("source_base_url"))
+
+
 def with_source():
     """Incidents joined with their source (source fields as source_*); run it with incident_rows()."""
-    return (Incident.select(Incident.id, Incident.start_time, Incident.end_time, Incident.source_incident_id,
-                            Incident.details_url, Incident.description, Incident.level, Incident.ticket_url,
-                            SourceSystem.id.alias("source_pk"), SourceSystem.name.alias("source_name"),
-                            SourceSystem.type.alias("source_type"), SourceSystem.user.alias("source_user"),
-                            SourceSystem.base_url.alias("source_base_url"))
-            .join(SourceSystem))
+    return Incident.select(*row_columns()).join(SourceSystem)
+
+
+def tagged_with_source(tag_pk):
+    """with_source() of the incidents linked to one tag, reached from its links: ordered by
+    (IncidentTag.start_time, IncidentTag.incident), they walk the (tag, start_time, incident) index."""
+    return (IncidentTag.select(*row_columns()).join(Incident, on=(IncidentTag.incident == Incident.id))
+            .join(SourceSystem, on=(Incident.source == SourceSystem.id)).where(IncidentTag.tag == tag_pk))
 
 
 def incident_rows(select):

@@ -139,7 +139,9 @@ def with_tag_ids(terms):
 
 def tag_ids(term, _now_us):
     """Keys with the fewest alternatives first: cheaper to test, and usually the rarer. A key
-    without any row matches nothing."""
+    without any row matches nothing, which a constant says so that no index is walked for it."""
+    if not all(term.groups):
+        return SQL("(1 = 0)")
     return all_of([fn.EXISTS(IncidentTag.select(SQL("1")).where((IncidentTag.incident == Incident.id)
                                                                & IncidentTag.tag.in_(list(pks))))
                    for pks in term.groups])
@@ -159,6 +161,18 @@ def search(term, _now_us):
 def token_expiry(_term, _now_us):
     """F-11: incidents of the source named argus tagged problem_type=token_expiry."""
     return sources_where(SourceSystem.name == "argus") & tagged("problem_type", ["token_expiry"])
+
+
+def driving_tag(terms):
+    """(tag pk, the other terms) when a tag filter has a key with one tag row, else (None, terms).
+    That tag's links carry their incident's start_time, so a page walks them in list order and visits
+    only incidents that have the tag; a key with several rows would need its links merged, and keeps
+    the walk over all incidents."""
+    for index, term in enumerate(terms):
+        if isinstance(term, TagIds) and term.groups and len(term.groups[0]) == 1:
+            rest = (TagIds(term.groups[1:]),) if term.groups[1:] else ()
+            return term.groups[0][0], terms[:index] + rest + terms[index + 1:]
+    return None, terms
 
 
 BUILDERS = {

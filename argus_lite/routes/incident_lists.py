@@ -11,12 +11,13 @@ import bottle
 
 from .. import auth, errors, query, secret, times, web
 from ..db import Prepared
-from ..models import Event, Incident, User
-from ..models.incidents import IncidentRow, incident_rows, with_source
+from ..models import Event, Incident, IncidentTag, User
+from ..models.incidents import IncidentRow, incident_rows, tagged_with_source, with_source
 from ..query import build, cursor, page, params, parse
 from ..serialize import incidents as serialize
 
 INCIDENT_KEYS = (Incident.start_time, Incident.id)       # F-3
+TAG_LINK_KEYS = (IncidentTag.start_time, IncidentTag.incident)   # the same values, on a tag's links
 EVENT_KEYS = (Event.timestamp, Event.id)                 # EV-15
 
 
@@ -88,9 +89,14 @@ def incident_page_statement(terms, direction, size):
     """The page query of one set of filter terms, compiled once: peewee's building and compiling of it
     costs more than SQLite's running it. Only SQL text is kept, never rows; now and the cursor's
     position stay parameters."""
+    tag_pk, others = build.driving_tag(terms)
+
     def build_page(now_us, instant, pk):
         at = direction and cursor.Cursor("", direction, (instant, pk))
-        return page.page_select(with_source().where(build.condition(terms, now_us)), INCIDENT_KEYS, at, size)
+        if tag_pk is None:
+            return page.page_select(with_source().where(build.condition(terms, now_us)), INCIDENT_KEYS, at, size)
+        return page.page_select(tagged_with_source(tag_pk).where(build.condition(others, now_us)), TAG_LINK_KEYS,
+                                at, size)
     return Prepared(build_page, arity=3)
 
 
