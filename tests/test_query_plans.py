@@ -58,10 +58,10 @@ def test_incident_pages_use_an_index_on_incident(source, params):  # F-3
     with db.db.connection_context():
         condition = query.incident_condition(params)
         for cursor in CURSORS:
-            assert_walks_an_index(page.page_select(with_source().where(condition), INCIDENT_KEYS, cursor, 100),
+            assert_walks_an_index(page.page_select(with_source(NOW_US).where(condition), INCIDENT_KEYS, cursor, 100),
                                   "incident")
         mine = build.condition([parse.SourceIds(frozenset([1]))], NOW_US) & condition       # INC-14
-        assert_walks_an_index(page.page_select(with_source().where(mine), INCIDENT_KEYS, CURSORS[1], 100),
+        assert_walks_an_index(page.page_select(with_source(NOW_US).where(mine), INCIDENT_KEYS, CURSORS[1], 100),
                               "incident")
 
 

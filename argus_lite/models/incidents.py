@@ -1,7 +1,7 @@
 """Incidents, tags, events and acknowledgements (MOD-5…MOD-8)."""
 import collections
 
-from peewee import SQL, AutoField, CharField, ForeignKeyField, SmallIntegerField, TextField
+from peewee import SQL, AutoField, CharField, ForeignKeyField, SmallIntegerField, TextField, fn
 
 from .. import times
 from ..db import Prepared, any_of, db, id_list
@@ -111,7 +111,8 @@ def acked_among(incident_ids, now):
 
 # start_time and end_time stay stored microseconds (times.format_us): a page converts nothing twice.
 INCIDENT_ROW_FIELDS = ("id", "start_time", "end_time", "source_incident_id", "details_url", "description", "level",
-                       "ticket_url", "source_pk", "source_name", "source_type", "source_user", "source_base_url")
+                       "ticket_url", "source_pk", "source_name", "source_type", "source_user", "source_base_url",
+                       "acked")
 IncidentRow = collections.namedtuple("IncidentRow", INCIDENT_ROW_FIELDS)
 
 
@@ -120,25 +121,35 @@ def row_of(incident, source):
     return IncidentRow(incident.id, Incident.start_time.db_value(incident.start_time),
                        Incident.end_time.db_value(incident.end_time), incident.source_incident_id,
                        incident.details_url, incident.description, incident.level, incident.ticket_url,
-                       source.id, source.name, source.type_id, source.user_id, source.base_url)
+                       source.id, source.name, source.type_id, source.user_id, source.base_url, False)
 
 
-def row_columns():
+def is_acked(now_us):
+    """INC-9, per incident row: an acknowledgement that never expires or expires later than now."""
+    return fn.EXISTS(Acknowledgement.select(SQL("1")).where(
+        (Acknowledgement.incident == Incident.id)
+        & (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now_us))))
+
+
+def row_columns(now_us):
+    """The IncidentRow columns; acked is read with the row (one index probe) rather than by a query more."""
     return (Incident.id, Incident.start_time, Incident.end_time, Incident.source_incident_id, Incident.details_url,
             Incident.description, Incident.level, Incident.ticket_url, SourceSystem.id.alias("source_pk"),
             SourceSystem.name.alias("source_name"), SourceSystem.type.alias("source_type"),
-            SourceSystem.user.alias("source_user"), SourceSystem.base_url.alias("source_base_url"))
+            SourceSystem.user.alias("source_user"), SourceSystem.base_url.alias("source_base_url"),
+            is_acked(now_us).alias("acked"))
 
 
-def with_source():
-    """Incidents joined with their source (source fields as source_*); run it with incident_rows()."""
-    return Incident.select(*row_columns()).join(SourceSystem)
+def with_source(now_us):
+    """Incidents joined with their source (source fields as source_*), acked as of now_us; run it with
+    incident_rows()."""
+    return Incident.select(*row_columns(now_us)).join(SourceSystem)
 
 
-def tagged_with_source(tag_pk):
+def tagged_with_source(tag_pk, now_us):
     """with_source() of the incidents linked to one tag, reached from its links: ordered by
     (IncidentTag.start_time, IncidentTag.incident), they walk the (tag, start_time, incident) index."""
-    return (IncidentTag.select(*row_columns()).join(Incident, on=(IncidentTag.incident == Incident.id))
+    return (IncidentTag.select(*row_columns(now_us)).join(Incident, on=(IncidentTag.incident == Incident.id))
             .join(SourceSystem, on=(Incident.source == SourceSystem.id)).where(IncidentTag.tag == tag_pk))
 
 
@@ -148,7 +159,7 @@ def incident_rows(select):
     return [IncidentRow(*raw) for raw in db.execute_sql(sql, params)]
 
 
-ONE_INCIDENT = Prepared(lambda incident_pk: with_source().where(Incident.id == incident_pk))
+ONE_INCIDENT = Prepared(lambda incident_pk, now_us: with_source(now_us).where(Incident.id == incident_pk), arity=2)
 
 
 def one_incident(incident_pk):
@@ -156,5 +167,5 @@ def one_incident(incident_pk):
     needs it."""
     if not -2**63 < incident_pk < 2**63:            # C-9: beyond BIGINT nothing exists
         return None
-    raw = ONE_INCIDENT.execute(incident_pk).fetchone()
+    raw = ONE_INCIDENT.execute(incident_pk, times.to_us(times.now())).fetchone()
     return None if raw is None else IncidentRow(*raw)

@@ -8,7 +8,8 @@ import dataclasses
 from peewee import SQL, Value, fn
 
 from ..db import Prepared, json_elements, json_item, json_rows
-from ..models import Acknowledgement, Event, Incident, IncidentTag, SourceSystem, SourceSystemType, Tag
+from ..models import Event, Incident, IncidentTag, SourceSystem, SourceSystemType, Tag
+from ..models.incidents import is_acked
 from . import parse
 from .parse import CHOICE_MESSAGE
 
@@ -42,11 +43,7 @@ def choice_errors(terms):
 
 
 def acked(term, now_us):
-    """INC-9: an acknowledgement that never expires or expires later than now."""
-    active = Acknowledgement.select(SQL("1")).where(
-        (Acknowledgement.incident == Incident.id)
-        & (Acknowledgement.expiration.is_null() | (Acknowledgement.expiration > now_us)))
-    return fn.EXISTS(active) if term.wanted else ~fn.EXISTS(active)
+    return is_acked(now_us) if term.wanted else ~is_acked(now_us)
 
 
 def is_open(term, now_us):

@@ -49,7 +49,7 @@ def list_open(unacked_only):
     auth.require_user()
     now = times.now()
     terms = [parse.Open(True)] + ([parse.Acked(False)] if unacked_only else [])
-    rows = incident_rows(with_source().where(build.condition(terms, times.to_us(now)))
+    rows = incident_rows(with_source(times.to_us(now)).where(build.condition(terms, times.to_us(now)))
                          .order_by(*(key.desc() for key in INCIDENT_KEYS)))
     return serialize.incidents(rows, now)
 
@@ -94,9 +94,10 @@ def incident_page_statement(terms, direction, size):
     def build_page(now_us, instant, pk):
         at = direction and cursor.Cursor("", direction, (instant, pk))
         if tag_pk is None:
-            return page.page_select(with_source().where(build.condition(terms, now_us)), INCIDENT_KEYS, at, size)
-        return page.page_select(tagged_with_source(tag_pk).where(build.condition(others, now_us)), TAG_LINK_KEYS,
-                                at, size)
+            return page.page_select(with_source(now_us).where(build.condition(terms, now_us)), INCIDENT_KEYS, at,
+                                    size)
+        return page.page_select(tagged_with_source(tag_pk, now_us).where(build.condition(others, now_us)),
+                                TAG_LINK_KEYS, at, size)
     return Prepared(build_page, arity=3)
 
 

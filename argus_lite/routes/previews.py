@@ -5,7 +5,7 @@ import operator
 
 from peewee import Value
 
-from .. import auth, errors, web
+from .. import auth, errors, times, web
 from ..models import Incident, NotificationProfile
 from ..models.incidents import incident_rows, with_source
 from ..models.notify import filters_of
@@ -63,5 +63,7 @@ def condition(rule):
 
 def incidents_where(where):
     """A plain array in F-3 order (start_time, pk descending), not paginated."""
-    rows = incident_rows(with_source().where(where).order_by(Incident.start_time.desc(), Incident.id.desc()))
-    return serialize.incidents(rows)
+    now = times.now()
+    rows = incident_rows(with_source(times.to_us(now)).where(where).order_by(Incident.start_time.desc(),
+                                                                              Incident.id.desc()))
+    return serialize.incidents(rows, now)
