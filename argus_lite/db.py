@@ -19,6 +19,11 @@ SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "norm
                   "cache_size": -8000, "busy_timeout": 30000}
 
 
+# A page's plan is costed as if every row were read (its LIMIT comes last), which crosses the JIT
+# threshold: compiling it took 110 ms per query where running it takes 1.5 ms at a million incidents.
+POSTGRESQL_OPTIONS = "-c jit=off"
+
+
 class DatabaseUrlError(ValueError):
     pass
 
@@ -38,7 +43,7 @@ def make_database(url, max_connections=32):
             urllib.parse.unquote(name), host=parsed.hostname or None, port=parsed.port,
             user=urllib.parse.unquote(parsed.username) if parsed.username else None,
             password=urllib.parse.unquote(parsed.password) if parsed.password else None,
-            max_connections=max_connections, stale_timeout=600)
+            max_connections=max_connections, stale_timeout=600, options=POSTGRESQL_OPTIONS)
     raise DatabaseUrlError(f"unsupported database URL {url!r}")
 
 
