@@ -9,7 +9,7 @@ from peewee import SQL, Value, fn
 
 from ..db import Prepared, json_elements, json_item, json_rows
 from ..models import Event, Incident, IncidentTag, SourceSystem, SourceSystemType, Tag
-from ..models.incidents import is_acked
+from ..models.incidents import active_acks
 from . import parse
 from .parse import CHOICE_MESSAGE
 
@@ -43,7 +43,7 @@ def choice_errors(terms):
 
 
 def acked(term, now_us):
-    return is_acked(now_us) if term.wanted else ~is_acked(now_us)
+    return fn.EXISTS(active_acks(now_us)) if term.wanted else ~fn.EXISTS(active_acks(now_us))
 
 
 def is_open(term, now_us):
