@@ -129,3 +129,14 @@ def test_a_page_costs_the_same_number_of_queries_for_5_and_100_rows(api, source,
     assert rows == first_rows
     fill(source, end_user, 95)
     assert queries_for(api, source, path) == (few, then_rows)
+
+
+def test_one_incident_is_one_query_with_its_tags(api, source, end_user):  # INC-12, STYLE §6
+    bare, tagged = make_incident(source), make_incident(source, tags=[f"host=h{n}" for n in range(12)])
+    api.get(f"/api/v2/incidents/{bare.id}/", headers=end_user.headers)   # the signing key etc. read once
+    counts = []
+    for incident in (bare, tagged):
+        with count_queries() as counter:
+            body = api.get(f"/api/v2/incidents/{incident.id}/", headers=end_user.headers).json
+        counts.append((counter.count, len(body["tags"])))
+    assert counts == [(2, 0), (2, 12)]          # the token lookup, then the incident with its tags

@@ -1,7 +1,7 @@
 """Incidents, tags, events and acknowledgements (MOD-5…MOD-8)."""
 import collections
 
-from peewee import SQL, AutoField, CharField, ForeignKeyField, NodeList, SmallIntegerField, TextField
+from peewee import JOIN, SQL, AutoField, CharField, ForeignKeyField, NodeList, SmallIntegerField, TextField
 
 from .. import times
 from ..db import Prepared, any_of, db, id_list
@@ -166,13 +166,20 @@ def incident_rows(select):
     return [IncidentRow(*raw) for raw in db.execute_sql(sql, params)]
 
 
-ONE_INCIDENT = Prepared(lambda incident_pk, now_us: with_source(now_us).where(Incident.id == incident_pk), arity=2)
+ONE_INCIDENT = Prepared(lambda incident_pk, now_us: (
+    with_source(now_us).select_extend(IncidentTag.added_by, IncidentTag.added_time, Tag.key.concat("=").concat(Tag.value))
+    .join_from(Incident, IncidentTag, JOIN.LEFT_OUTER, on=(IncidentTag.incident == Incident.id))
+    .join(Tag, JOIN.LEFT_OUTER, on=(IncidentTag.tag == Tag.id))
+    .where(Incident.id == incident_pk).order_by(IncidentTag.id)), arity=2)
 
 
-def one_incident(incident_pk):
-    """The with_source() row of one incident, or None; by precompiled SQL, as every GET and write answer
-    needs it."""
+def one_incident(incident_pk, now):
+    """(the with_source() row of one incident, its tags as tags_of() gives them), or None. One query,
+    a row per tag, by precompiled SQL: every GET and write answer needs it."""
     if not -2**63 < incident_pk < 2**63:            # C-9: beyond BIGINT nothing exists
         return None
-    raw = ONE_INCIDENT.execute(incident_pk, times.to_us(times.now())).fetchone()
-    return None if raw is None else IncidentRow(*raw)
+    found = ONE_INCIDENT.execute(incident_pk, times.to_us(now)).fetchall()
+    if not found:
+        return None
+    width = len(INCIDENT_ROW_FIELDS)
+    return IncidentRow(*found[0][:width]), [raw[width:] for raw in found if raw[width] is not None]

@@ -19,8 +19,10 @@ def install(app, version):
 
 
 def shown(incident_pk):
-    """INC-1 for one incident, read fresh."""
-    return serialize.incidents([one_incident(incident_pk)])[0]
+    """INC-1 for one incident, read fresh (None when there is none)."""
+    now = times.now()
+    found = one_incident(incident_pk, now)
+    return None if found is None else serialize.incident(*found, times.to_us(now))
 
 
 def create_incident():
@@ -33,15 +35,15 @@ def create_incident():
     # Answered from what was written, not read back: the tags in body order (INC-8), by this caller, unacked.
     created_us = times.to_us(events[0].received)
     tags = [(user.id, created_us, incidents.tag_text(pair)) for pair in values["tags"]]
-    return serialize.incident(row_of(incident, values["source"]), tags, False, created_us)
+    return serialize.incident(row_of(incident, values["source"]), tags, created_us)
 
 
 def get_incident(incident_pk):
     auth.require_user()
-    row = one_incident(incident_pk)
-    if row is None:
+    answer = shown(incident_pk)
+    if answer is None:
         raise errors.not_found()
-    return serialize.incidents([row])[0]
+    return answer
 
 
 def change_incident(incident_pk, tags_required):

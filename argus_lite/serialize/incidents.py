@@ -11,8 +11,8 @@ def source(row):
             "base_url": row.base_url}
 
 
-def incident(row, tags, is_acked, now_us):
-    """INC-1, in its key order, from an IncidentRow (models.incidents)."""
+def incident(row, tags, now_us):
+    """INC-1, in its key order, from an IncidentRow (models.incidents) and its tags (tags_of)."""
     return {
         "pk": row.id,
         "start_time": format_us(row.start_time),
@@ -27,14 +27,14 @@ def incident(row, tags, is_acked, now_us):
         "tags": [tag(*attached) for attached in tags],
         "stateful": row.end_time is not None,
         "open": row.end_time is not None and row.end_time > now_us,        # MOD-5; infinity is 2^62
-        "acked": is_acked,
+        "acked": bool(row.acked),
     }
 
 
 def incidents(rows, now=None):
     """IncidentRows serialized with one query more, for their tags."""
     tags, now_us = tags_of([row.id for row in rows]), times.to_us(now or times.now())
-    return [incident(row, tags[row.id], bool(row.acked), now_us) for row in rows]
+    return [incident(row, tags[row.id], now_us) for row in rows]
 
 
 def details_url(stored, base_url):
