@@ -72,7 +72,10 @@ def serve_in_thread(app, threads=4):
             channel.handle_close()
 
     def stop():
-        server.trigger.pull_trigger(close_every_channel)
+        try:
+            server.trigger.pull_trigger(close_every_channel)
+        except OSError:         # the loop already closed its trigger (a close event reached its pipe)
+            close_every_channel()
         runner.join(timeout=10)
         server.task_dispatcher.shutdown()
 
