@@ -70,13 +70,14 @@ def authenticate(header, settings):
     wanted = token_hash(key)
     row = TOKEN_LOOKUP.execute(wanted).fetchone()
     # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
-    if row is None or not hmac.compare_digest(row[len(USER_COLUMNS)], wanted):
+    width = len(USER_COLUMNS)
+    if row is None or not hmac.compare_digest(row[width], wanted):
         raise errors.unauthorized("Invalid token.")
-    users_part, created_us, source_part = row[:len(USER_COLUMNS)], row[len(USER_COLUMNS) + 1], row[len(USER_COLUMNS) + 2:]
-    user = User(**dict(zip(USER_COLUMNS, users_part)))
-    user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in users_part[6:9])
+    user = User(**dict(zip(USER_COLUMNS, row[:width])))
+    user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in row[6:width])
+    source_part, created = row[width + 2:], times.from_us(row[width + 1])
     user.source = None if source_part[0] is None else SourceSystem.from_row(source_part)
-    user.source_pk, created = source_part[0], times.from_us(created_us)
+    user.source_pk = source_part[0]
     if created + token_lifetime(settings) <= times.now():
         with write_transaction():
             Token.delete().where(Token.key_hash == wanted).execute()

@@ -201,23 +201,18 @@ def read_new(body, user):
 def which_source(raw, user):
     """INC-5: the SourceSystem row of the new incident."""
     if raw is MISSING:
-        if user.source_pk is None:
+        if user.source is None:
             raise errors.bad_request(["The requesting user must have a connected source system."])
-        return own_source(user)
+        return user.source
     source_pk = source_pk_of(raw)
     if not user.is_superuser and source_pk != user.source_pk:
         raise errors.bad_request(["You must be a superuser to be allowed to specify the 'source' field."])
     if source_pk == user.source_pk:
-        return own_source(user)
+        return user.source                  # read with the token
     found = source_row(source_pk) if abs(source_pk) <= BIGINT_MAX else None
     if found is None:
         raise errors.bad_request([f"SourceSystem with pk={raw} does not exist."])
     return found
-
-
-def own_source(user):
-    """The caller's own source system, as the token lookup read it."""
-    return user.source
 
 
 def source_pk_of(raw):

@@ -140,14 +140,7 @@ def seed_sql(args):
         connection.commit()
         if sys.stdout.isatty():
             print(f"\rseed-sql: {batch_start + len(incidents)} incidents", end="", flush=True)
-    fix_sequences(cursor, args.database_url)
-    connection.commit()
-    if not args.database_url.startswith("sqlite:///"):
-        # What autovacuum and the checkpointer would do in the middle of the scenarios, done now: the
-        # visibility map for index-only scans, and the bulk load's dirty pages written out.
-        connection.autocommit = True
-        cursor.execute("VACUUM ANALYZE")
-        cursor.execute("CHECKPOINT")
+    settle(connection, cursor, args.database_url)
     print(f"\nseed-sql: {args.n} incidents written directly in SQL in {time.time() - started:.0f}s")
 
 
@@ -204,11 +197,19 @@ def insert_rows(cursor, param, table, columns, rows):
         execute_values(cursor, f'INSERT INTO "{table}" ({names}) VALUES %s', rows, page_size=5000)
 
 
-def fix_sequences(cursor, url):
+def settle(connection, cursor, url):
+    """After the bulk load: the planner's statistics, and on PostgreSQL the incident sequence past the
+    explicit pks, plus what autovacuum and the checkpointer would otherwise do in the middle of the
+    scenarios (the visibility map for index-only scans, the load's dirty pages written out)."""
     if url.startswith("sqlite:///"):
         cursor.execute("ANALYZE")
+        connection.commit()
         return
     cursor.execute("""SELECT setval(pg_get_serial_sequence('"incident"', 'id'), (SELECT MAX("id") FROM "incident"))""")
+    connection.commit()
+    connection.autocommit = True
+    cursor.execute("VACUUM ANALYZE")
+    cursor.execute("CHECKPOINT")
 
 
 # The scenarios -------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class IncidentTag(BaseModel):
     tag = ForeignKeyField(Tag, backref="incident_relations")
     added_by = ForeignKeyField(User)
     added_time = TimestampField()
-    start_time = TimestampField()               # the incident's, which never changes: see tag_page()
+    start_time = TimestampField()               # the incident's, which never changes: tagged_with_source()
 
     class Meta:
         indexes = ((("incident", "tag"), True), (("tag", "start_time", "incident"), False))

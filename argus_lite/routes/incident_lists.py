@@ -48,8 +48,9 @@ def list_open(unacked_only):
     """INC-15 (v1): open (and unacked) incidents as a plain array in F-3 order; parameters ignored."""
     auth.require_user()
     now = times.now()
+    now_us = times.to_us(now)
     terms = [parse.Open(True)] + ([parse.Acked(False)] if unacked_only else [])
-    rows = incident_rows(with_source(times.to_us(now)).where(build.condition(terms, times.to_us(now)))
+    rows = incident_rows(with_source(now_us).where(build.condition(terms, now_us))
                          .order_by(*(key.desc() for key in INCIDENT_KEYS)))
     return serialize.incidents(rows, now)
 

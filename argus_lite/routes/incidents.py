@@ -32,7 +32,8 @@ def create_incident():
         incident, events = incidents.create(values, user)
         outbox.enqueue_for_events(events, web.settings())
     web.created()
-    # Answered from what was written, not read back: the tags in body order (INC-8), by this caller, unacked.
+    # Answered from what was written, not read back: the tags in body order (INC-8), added by this caller
+    # at the first event's received time (create() uses one "now" for both), not acked yet.
     created_us = times.to_us(events[0].received)
     tags = [(user.id, created_us, incidents.tag_text(pair)) for pair in values["tags"]]
     return serialize.incident(row_of(incident, values["source"]), tags, created_us)
