@@ -89,13 +89,16 @@ class Prepared:
     def __init__(self, build, arity=1):
         self.build, self.arity, self.compiled = build, arity, {}
 
-    def execute(self, *values):
+    def sql(self):
+        """(SQL text, parameters with placeholders) on this backend, compiled on first use."""
         backend = backend_name()
         if backend not in self.compiled:
             markers = [_Marker(index) for index in range(self.arity)]
-            sql, params = self.build(*[Value(marker, converter=False) for marker in markers]).sql()
-            self.compiled[backend] = (sql, params)
-        sql, params = self.compiled[backend]
+            self.compiled[backend] = self.build(*[Value(marker, converter=False) for marker in markers]).sql()
+        return self.compiled[backend]
+
+    def execute(self, *values):
+        sql, params = self.sql()
         bound = [values[param.index] if isinstance(param, _Marker) else param for param in params]
         return db.execute_sql(sql, bound)
 

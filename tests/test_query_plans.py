@@ -19,7 +19,8 @@ FILTERS = [{}, {"open": ["true"]}, {"acked": ["false"], "open": ["true"]}, {"sou
            {"tags": ["host=a,host=b", "room=1"]}, {"search": ["sw-4 down"]}, {"level__lte": ["2"]},
            {"source__type__in": ["nav"]}, {"source__name__in": ["nav-trd"]}, {"duration__gte": ["60"]},
            {"start_time__gte": ["2024-01-01"], "end_time__lte": ["2025-01-01"]}, {"token_expiry": ["1"]},
-           {"source_incident_id": ["889"]}, {"ticket": ["true"], "stateful": ["1"]}]
+           {"source_incident_id": ["889"]}, {"ticket": ["true"], "stateful": ["1"]},
+           {"source__id__in": [",".join(map(str, range(1, 200)))]}]      # a long list: one parameter
 CURSORS = [None, Cursor("incidents", "next", (NOW_US, 50)), Cursor("incidents", "previous", (NOW_US, 50))]
 
 
@@ -73,8 +74,8 @@ def test_one_tag_pages_walk_that_tags_links_in_list_order(source, params):  # F-
     with db.db.connection_context():
         terms = build.with_tag_ids(tuple(query.incident_terms(params)))
         for cursor in CURSORS:
-            statement = incident_page_statement(terms, cursor and cursor.direction, 100)
-            lines, _ = plan(statement.build(NOW_US, *(cursor.position if cursor else (0, 0))),
+            statement = incident_page_statement(terms, cursor and cursor.direction)
+            lines, _ = plan(statement.build(NOW_US, *(cursor.position if cursor else (0, 0)), 101),
                             forbid=("seqscan", "bitmapscan", "sort"))
             text = "\n".join(lines)
             if db.is_sqlite():

@@ -1,10 +1,12 @@
 """The incident query language (F-1…F-11): params.py names every parameter, parse.py reads values into
-terms, build.py turns terms into one peewee expression, cursor.py signs keyset positions (F-4)."""
+terms, build.py turns terms into one peewee expression, cursor.py signs keyset positions (F-4),
+cache.py keeps compiled page statements."""
 from .. import times
 from . import build, params, parse
+from .cache import StatementCache
 from .parse import FilterError
 
-__all__ = ["FilterError", "incident_condition", "incident_terms"]
+__all__ = ["FilterError", "StatementCache", "incident_condition", "incident_terms"]
 
 
 def incident_condition(query_params, now=None):

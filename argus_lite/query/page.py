@@ -31,14 +31,16 @@ def fetch(run_page, position_of, list_name, cursor, size):
                 link(list_name, "previous", more_before, rows[:1], position_of, cursor))
 
 
-def page_select(select, keys, cursor, size):
-    """The query of one page plus one row: descending after the position, ascending before it."""
+def page_select(select, keys, cursor, size=None, limit=None):
+    """The query of one page plus one row (limit: size + 1, given as a parameter of a prepared statement):
+    descending after the position, ascending before it."""
+    limit = size + 1 if limit is None else limit
     if cursor is None:
-        return select.order_by(*(key.desc() for key in keys)).limit(size + 1)
+        return select.order_by(*(key.desc() for key in keys)).limit(limit)
     pair, position = Tuple(*keys), Tuple(*cursor.position)     # row values: one index range on both backends
     if cursor.direction == "next":
-        return select.where(pair < position).order_by(*(key.desc() for key in keys)).limit(size + 1)
-    return select.where(pair > position).order_by(*(key.asc() for key in keys)).limit(size + 1)
+        return select.where(pair < position).order_by(*(key.desc() for key in keys)).limit(limit)
+    return select.where(pair > position).order_by(*(key.asc() for key in keys)).limit(limit)
 
 
 def link(list_name, direction, wanted, edge_rows, position_of, cursor):

@@ -3,7 +3,6 @@
 INC-10 incidents/, INC-14 incidents/mine/ (GET only; its POST is incident creation), INC-15 the v1
 open/ and open+unacked/ arrays, EV-15 the v2 incidents/events/ page.
 """
-import functools
 import urllib.parse
 from functools import partial
 
@@ -78,28 +77,36 @@ def incident_page(list_name, table, restriction):
 
     def run_page(at, size):
         instant, pk = at.position if at else (0, 0)
-        statement = incident_page_statement(terms, at and at.direction, size)
-        return [IncidentRow(*raw) for raw in statement.execute(now_us, instant, pk)]
+        statement = incident_page_statement(terms, at and at.direction)
+        return [IncidentRow(*raw) for raw in statement.execute(now_us, instant, pk, size + 1)]
 
     rows, links = keyset_page(run_page, lambda row: (row.start_time, row.id), list_name, request_params)
     return dict(links, results=serialize.incidents(rows, now))
 
 
-@functools.lru_cache(maxsize=512)
-def incident_page_statement(terms, direction, size):
-    """The page query of one set of filter terms, compiled once: peewee's building and compiling of it
-    costs more than SQLite's running it. Only SQL text is kept, never rows; now and the cursor's
-    position stay parameters."""
+# Peewee's building and compiling of a page query costs more than SQLite's running it, so the SQL of each set
+# of filter terms is kept, never rows; now, the cursor's position and the page size stay parameters. Bounded
+# in bytes: a few megabytes, and terms with long value lists are compiled for each request instead.
+PAGE_STATEMENTS = query.StatementCache(max_bytes=8_000_000, max_entries=512, max_key_items=1_000)
+
+
+def incident_page_statement(terms, direction):
+    """The page query of one set of filter terms, from PAGE_STATEMENTS or compiled now."""
+    return PAGE_STATEMENTS.get((terms, direction), partial(compile_page_statement, terms, direction),
+                               lambda statement: len(statement.sql()[0]))
+
+
+def compile_page_statement(terms, direction):
     tag_pk, others = build.driving_tag(terms)
 
-    def build_page(now_us, instant, pk):
+    def build_page(now_us, instant, pk, limit):
         at = direction and cursor.Cursor("", direction, (instant, pk))
         if tag_pk is None:
             return page.page_select(with_source(now_us).where(build.condition(terms, now_us)), INCIDENT_KEYS, at,
-                                    size)
+                                    limit=limit)
         return page.page_select(tagged_with_source(tag_pk, now_us).where(build.condition(others, now_us)),
-                                TAG_LINK_KEYS, at, size)
-    return Prepared(build_page, arity=3)
+                                TAG_LINK_KEYS, at, limit=limit)
+    return Prepared(build_page, arity=4)
 
 
 def keyset_page(run_page, position_of, list_name, request_params):
