@@ -8,7 +8,7 @@ import re
 from peewee import Select
 
 from . import errors, events, times
-from .db import Prepared, PreparedInsert, is_sqlite, json_elements, json_item, json_position, json_rows
+from .db import Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position, json_rows
 from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
                      printable, read_fields, required, text, url)
 from .models import Incident, IncidentTag, SourceSystem, Tag
@@ -46,11 +46,25 @@ def locked(incident_pk):
     return incident_of((BY_PK if is_sqlite() else BY_PK_FOR_UPDATE).execute(incident_pk).fetchone())
 
 
+def locked_all(incident_pks):
+    """{pk: Incident} of those that exist, reloaded as locked() does, all at once and locked in pk order:
+    requests naming the same incidents in other orders then queue instead of deadlocking (BLK-2)."""
+    pks = sorted(pk for pk in set(incident_pks) if -BIGINT_MAX <= pk <= BIGINT_MAX)
+    rows = (BY_PKS if is_sqlite() else BY_PKS_FOR_UPDATE).execute(id_list(pks))
+    return {incident.id: incident for incident in map(incident_of, rows)}
+
+
 BY_PK = Prepared(lambda incident_pk: (
     Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)))
 BY_PK_FOR_UPDATE = Prepared(lambda incident_pk: (
     Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)
     .for_update(of=Incident)))
+BY_PKS = Prepared(lambda incident_pks: (
+    Incident.select(Incident, SourceSystem).join(SourceSystem).where(any_of(Incident.id, incident_pks))
+    .order_by(Incident.id)))
+BY_PKS_FOR_UPDATE = Prepared(lambda incident_pks: (
+    Incident.select(Incident, SourceSystem).join(SourceSystem).where(any_of(Incident.id, incident_pks))
+    .order_by(Incident.id).for_update(of=Incident)))
 SOURCE_BY_PK = Prepared(lambda source_pk: SourceSystem.select().where(SourceSystem.id == source_pk))
 
 

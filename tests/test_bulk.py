@@ -143,3 +143,20 @@ def test_events_bulk_by_source(api, source):  # BLK-3, SM-2
 def test_bulk_is_v2_only(api, source, end_user):  # V-8
     for name in ("ticket_url", "acks", "events"):
         api.post_json(f"/api/v1/incidents/{name}/bulk/", {"ids": [1]}, headers=end_user.headers, status=404)
+
+
+def test_more_than_1000_ids_is_400_and_nothing_is_written(api, source, end_user):  # BLK-1, BLK-4, C-10
+    incident = make_incident(source)
+    before = counts()
+    answer = api.post_json("/api/v2/incidents/events/bulk/", {"ids": [incident.id] * 1001, "event": {"type": "OTH"}},
+                           headers=end_user.headers, status=400).json
+    assert answer == {"ids": ["Ensure this field has no more than 1000 elements."]}
+    assert counts() == before
+
+
+def test_1000_ids_are_accepted(api, source, end_user):  # BLK-1
+    incident = make_incident(source)
+    ids = [incident.id] + list(range(10**6, 10**6 + 999))
+    answer = api.post_json("/api/v2/incidents/ticket_url/bulk/", {"ids": ids, "ticket_url": "https://t.example/1"},
+                           headers=end_user.headers, status=201).json
+    assert len(answer["changes"]) == 1000 and answer["changes"][str(incident.id)]["status"] == 201

@@ -73,3 +73,17 @@ def test_racing_end_events_close_once(wsgi_app, source):  # EV-2 (one END), SM-2
         stop()
     assert sorted(status for status, _ in answers) == [201] + [400] * (RACERS - 1)
     assert Event.select().where(Event.type == "END").count() == 1
+
+
+def test_bulk_requests_in_opposite_orders_never_deadlock(wsgi_app, source):  # BLK-2, C-10
+    """Each request locks its incidents in pk order, whatever order it names them in."""
+    pks = [make_incident(source).id for _ in range(20)]
+    base, stop = serve_in_thread(wsgi_app, threads=RACERS)
+    try:
+        bodies = [{"ids": pks if i % 2 else pks[::-1], "ticket_url": f"https://t.example/{i}"} for i in range(RACERS)]
+        answers = race(f"{base}/api/v2/incidents/ticket_url/bulk/", source.token, bodies)
+    finally:
+        stop()
+    assert [status for status, _ in answers] == [201] * RACERS
+    assert all(list(body["changes"]) == [str(pk) for pk in bodies[i]["ids"]] for i, (_, body) in enumerate(answers))
+    assert len({incident.ticket_url for incident in Incident.select()}) == 1      # one request was the last

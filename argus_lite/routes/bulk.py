@@ -15,6 +15,9 @@ from ..notify import outbox
 from ..serialize import incidents as serialize
 from .events import acks_url
 
+# One request is one transaction (C-10): 130,000 ids held the write lock for 12 s. 1,000 takes well under one.
+MAX_IDS = 1_000
+
 
 def install(app, version):
     if version != "v2":     # V-8
@@ -74,11 +77,12 @@ def read_request(body, read_change):
 
 
 def read_ids(body):
-    """BLK-1: a non-empty list of integers; repeats count once, request order kept."""
+    """BLK-1: a non-empty list of at most MAX_IDS integers; repeats count once, request order kept."""
     raw = body.get("ids", MISSING)
     problem = ("This field is required." if raw is MISSING else "This field may not be null." if raw is None
                else f'Expected a list of items but got type "{json_type(raw)}".' if not isinstance(raw, list)
-               else "This list may not be empty." if not raw else None)
+               else "This list may not be empty." if not raw
+               else f"Ensure this field has no more than {MAX_IDS} elements." if len(raw) > MAX_IDS else None)
     if problem:
         raise errors.field_error("ids", problem)
     ids, problems = [], {}
@@ -110,8 +114,9 @@ def apply_each(ids, entry_key, change):
     """BLK-2: one entry per id in request order; 400 only when every entry failed."""
     changes, stored = {}, []
     with write_transaction():
+        found = incidents.locked_all(ids)
         for incident_pk in ids:
-            changes[str(incident_pk)] = entry(incident_pk, entry_key, change, stored)
+            changes[str(incident_pk)] = entry(incident_pk, found.get(incident_pk), entry_key, change, stored)
         outbox.enqueue_for_events(stored, web.settings())
     if all(item["status"] == 400 for item in changes.values()):
         raise errors.bad_request({"changes": changes})
@@ -119,8 +124,7 @@ def apply_each(ids, entry_key, change):
     return {"changes": changes}
 
 
-def entry(incident_pk, entry_key, change, stored):
-    incident = incidents.locked(incident_pk)
+def entry(incident_pk, incident, entry_key, change, stored):
     if incident is None:
         return {entry_key: None, "status": 400,
                 "errors": {"ids": f"Incident with id {incident_pk} could not be found."}}
