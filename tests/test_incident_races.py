@@ -12,8 +12,8 @@ RACERS = 8
 DUPLICATE = {"source_incident_id": ["An incident with this source_incident_id already exists for this source."]}
 
 
-def send(url, token, body):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+def send(url, token, body, method="POST"):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
                                      headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
@@ -22,13 +22,13 @@ def send(url, token, body):
         return error.code, json.loads(error.read())
 
 
-def race(url, token, bodies):
+def race(url, token, bodies, method="POST"):
     """Send every body at once from its own thread; the answers in body order."""
     start, answers = threading.Barrier(len(bodies)), [None] * len(bodies)
 
     def run(index):
         start.wait()
-        answers[index] = send(url, token, bodies[index])
+        answers[index] = send(url, token, bodies[index], method)
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
     for thread in threads:
         thread.start()

@@ -6,7 +6,7 @@ from peewee import IntegrityError
 
 from .. import auth, errors, times, web
 from ..fields import json_type
-from ..db import write_transaction
+from ..db import is_sqlite, write_transaction
 from ..models import TimeRecurrence, Timeslot
 from ..models.notify import owned, read_owned_name, recurrences_of
 from ..serialize import notify as serialize
@@ -56,6 +56,7 @@ def change_timeslot(timeslot_pk, is_partial):
     timeslot = timeslot_or_404(timeslot_pk, user)
     fields = read_timeslot(web.json_body(), user, timeslot, is_partial)
     with write_transaction():
+        lock(timeslot)
         if "name" in fields:
             save_name(timeslot, fields["name"], user)
         if "time_recurrences" in fields:
@@ -77,6 +78,14 @@ def timeslot_or_404(timeslot_pk, user):
     if timeslot is None:
         raise errors.not_found()
     return timeslot
+
+
+def lock(timeslot):
+    """Racing replacements of the recurrences queue on the timeslot's row, so the last one wins (TS-5);
+    without it each deleted only the rows it saw and PostgreSQL kept the union. SQLite's write lock
+    already serializes them."""
+    if not is_sqlite():
+        list(Timeslot.select(Timeslot.id).where(Timeslot.id == timeslot.id).for_update())
 
 
 def shown(timeslot):
