@@ -14,6 +14,9 @@ ONLY_END_USERS = "Only end users can acknowledge incidents."   # EV-13
 
 # Reading bodies (EV-8, EV-3, EV-4) --------------------------------------------------------------
 
+# Argus's text columns are unbounded; one answer holds up to a page of them (docs/deviations.md).
+DESCRIPTION_MAX = 10_000
+
 def event_type(raw):
     if raw is None:
         raise Invalid("This field may not be null.")
@@ -26,7 +29,7 @@ def read_event(body, user, now):
     """EV-8, EV-3: {type, timestamp, description}; the timestamp defaults to now for end users only."""
     timestamp = required(datetime_value) if auth.is_source_system(user) else optional(datetime_value, now)
     values, problems = read_fields(body, {"type": required(event_type), "timestamp": timestamp,
-                                          "description": optional(text(), "")})
+                                          "description": optional(text(max_length=DESCRIPTION_MAX), "")})
     if problems:
         raise errors.field_errors(problems)
     return values
@@ -124,7 +127,7 @@ def read_ack(body, now):
             raise errors.field_errors({"event": {"non_field_errors": [
                 f"Invalid data. Expected a dictionary, but got {json_type(event_part)}."]}})
     values, event_problems = read_fields(event_part, {"timestamp": optional(datetime_value, now),
-                                                      "description": optional(text(), "")})
+                                                      "description": optional(text(max_length=DESCRIPTION_MAX), "")})
     if event_problems:
         problems.update({"event": event_problems} if "event" in body else event_problems)
     expiry, expiry_problems = read_fields(body, {"expiration": optional(nullable_datetime, None)})

@@ -4,11 +4,13 @@ Shared by the single endpoints and the bulk ones (BLK-3). Readers validate witho
 functions run inside the request's write transaction and return the events they stored (for N-1).
 """
 import re
+import urllib.parse
 
 from peewee import Select
 
 from . import errors, events, times
-from .db import Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position, json_rows
+from .db import (Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position,
+                 json_rows)
 from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
                      printable, read_fields, required, text, url)
 from .models import Incident, IncidentTag, SourceSystem, Tag
@@ -17,6 +19,7 @@ from .models.base import from_joined_row
 TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
 TAG_KEY_MAX, TAG_VALUE_MAX = 255, 500
+URL_MAX = 2_048         # Argus's columns are unbounded; longer links do not work in every browser
 DUPLICATE_ID = "An incident with this source_incident_id already exists for this source."
 NOT_CHANGEABLE = ("pk", "id", "start_time", "end_time", "source", "source_incident_id", "description")
 CHANGEABLE = ("details_url", "ticket_url", "level", "tags")
@@ -187,15 +190,31 @@ LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, start_us, wanted: Inci
 
 # Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
 
+def ticket_url(raw):
+    """INC-11: empty or a valid absolute URL (http, https, ftp, ftps), at most URL_MAX characters."""
+    return url(text(max_length=URL_MAX, null_as_empty=True)(raw))
+
+
+def details_url(raw):
+    """INC-9a: a path relative to the source's base_url, or an absolute URL as ticket_url takes it; a link
+    with another scheme (javascript:, data:) is refused, since clients render it as a link."""
+    value = text(max_length=URL_MAX, null_as_empty=True)(raw)
+    try:
+        has_scheme = bool(urllib.parse.urlsplit(value).scheme)
+    except ValueError:          # an unclosed "[" of an IPv6 host
+        raise Invalid("Enter a valid URL.") from None
+    return url(value) if has_scheme else value
+
+
 CREATE_FIELDS = {
     "start_time": required(datetime_value),
     "end_time": optional(end_time, times.INFINITY),
     "source": optional(lambda raw: MISSING if raw is None else raw),     # null: as if absent
     "source_incident_id": optional(text(max_length=255), ""),
-    "details_url": optional(text(null_as_empty=True), ""),
-    "description": optional(text(null_as_empty=True), ""),
+    "details_url": optional(details_url, ""),
+    "description": optional(text(max_length=events.DESCRIPTION_MAX, null_as_empty=True), ""),
     "level": optional(level, 5),
-    "ticket_url": optional(url, ""),
+    "ticket_url": optional(ticket_url, ""),
     "tags": required(tag_list),
 }
 
@@ -255,7 +274,7 @@ INSERT_INCIDENT = PreparedInsert(Incident, NEW_COLUMNS, skip_conflicts=True)
 
 # Changing (INC-7, INC-12, INC-13, INC-16) -------------------------------------------------------
 
-CHANGE_FIELDS = {"details_url": optional(text(null_as_empty=True)), "ticket_url": optional(url),
+CHANGE_FIELDS = {"details_url": optional(details_url), "ticket_url": optional(ticket_url),
                  "level": optional(level), "tags": optional(tag_list)}
 
 
@@ -318,8 +337,8 @@ def set_field(incident, field, value, user, now, description=None):
 
 
 def read_ticket_url(body):
-    """INC-13: any string, required, not null."""
-    values, problems = read_fields(body, {"ticket_url": required(text())})
+    """INC-13: required, not null, empty or a URL as INC-11 takes it."""
+    values, problems = read_fields(body, {"ticket_url": required(lambda raw: ticket_url(text()(raw)))})
     if problems:
         raise errors.field_errors(problems)
     return values["ticket_url"]

@@ -28,18 +28,18 @@ def test_ticket_url_bulk(api, source, end_user):  # BLK-1, BLK-2, BLK-3, INC-13,
 
 
 def test_all_unknown_is_400(api, end_user):  # BLK-2
-    assert api.post_json("/api/v2/incidents/ticket_url/bulk/", {"ids": [999], "ticket_url": "x"},
+    assert api.post_json("/api/v2/incidents/ticket_url/bulk/", {"ids": [999], "ticket_url": "https://t.example/1"},
                          headers=end_user.headers, status=400).json == \
         {"changes": {"999": dict({"ticket_url": None}, **NOT_FOUND)}}
 
 
 @pytest.mark.parametrize("sent, expected", [
-    ({"ticket_url": "x"}, {"ids": ["This field is required."]}),
+    ({"ticket_url": "https://t.example/1"}, {"ids": ["This field is required."]}),
     ({}, {"ids": ["This field is required."], "ticket_url": ["This field is required."]}),
-    ({"ids": [], "ticket_url": "x"}, {"ids": ["This list may not be empty."]}),
-    ({"ids": ["a", 1, None], "ticket_url": "x"}, {"ids": {"0": ["A valid integer is required."],
+    ({"ids": [], "ticket_url": "https://t.example/1"}, {"ids": ["This list may not be empty."]}),
+    ({"ids": ["a", 1, None], "ticket_url": "https://t.example/1"}, {"ids": {"0": ["A valid integer is required."],
                                                           "2": ["A valid integer is required."]}}),
-    ({"ids": 1, "ticket_url": "x"}, {"ids": ['Expected a list of items but got type "int".']}),
+    ({"ids": 1, "ticket_url": "https://t.example/1"}, {"ids": ['Expected a list of items but got type "int".']}),
     ({"ids": [1]}, {"ticket_url": ["This field is required."]}),
     ({"ids": [1], "ticket_url": None}, {"ticket_url": ["This field may not be null."]}),
 ])

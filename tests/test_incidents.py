@@ -283,12 +283,12 @@ def test_patch_unknown_incident_is_404(api, end_user):  # INC-12
 def test_ticket_url_put(api, source, end_user, version):  # INC-13, INC-16
     incident = make_incident(source)
     url = f"/api/{version}/incidents/{incident.id}/ticket_url/"
-    assert api.put_json(url, {"ticket_url": "no url at all", "x": 1}, headers=end_user.headers).json == \
-        {"ticket_url": "no url at all"}
-    assert api.put_json(url, {"ticket_url": "no url at all"}, headers=source.headers).json == \
-        {"ticket_url": "no url at all"}
+    assert api.put_json(url, {"ticket_url": "https://t.example/9", "x": 1}, headers=end_user.headers).json == \
+        {"ticket_url": "https://t.example/9"}
+    assert api.put_json(url, {"ticket_url": "https://t.example/9"}, headers=source.headers).json == \
+        {"ticket_url": "https://t.example/9"}
     assert api.put_json(url, {"ticket_url": ""}, headers=source.headers).json == {"ticket_url": ""}
-    assert change_texts(incident) == ["Change: ticket_url  \u2192 no url at all", "Change: ticket_url no url at all \u2192 "]
+    assert change_texts(incident) == ["Change: ticket_url  \u2192 https://t.example/9", "Change: ticket_url https://t.example/9 \u2192 "]
 
 
 def test_ticket_url_put_errors(api, source):  # INC-13
@@ -305,3 +305,70 @@ def test_other_users_incident_can_be_read_by_anyone(api, source):  # auth.md §4
     incident = make_incident(source)
     reader = make_user("ola")
     api.get(f"/api/v2/incidents/{incident.id}/", headers=reader.headers)
+
+
+# Bounded text and links (docs/deviations.md) -----------------------------------------------------
+
+TOO_LONG = "Ensure this field has no more than {} characters."
+BAD_URL = ["Enter a valid URL."]
+
+
+@pytest.mark.parametrize("sent, expected", [
+    (body(description="d" * 10_001), {"description": [TOO_LONG.format(10_000)]}),
+    (body(details_url="/x/" + "d" * 2_046), {"details_url": [TOO_LONG.format(2_048)]}),
+    (body(ticket_url="https://t.example/" + "t" * 2_031), {"ticket_url": [TOO_LONG.format(2_048)]}),
+    (body(details_url="javascript:alert(1)"), {"details_url": BAD_URL}),
+    (body(details_url=" JavaScript:alert(1)"), {"details_url": BAD_URL}),
+    (body(details_url="data:text/html,<script>alert(1)</script>"), {"details_url": BAD_URL}),
+    (body(details_url="http://[::1"), {"details_url": BAD_URL}),
+    (body(ticket_url="javascript:alert(1)"), {"ticket_url": BAD_URL}),
+])
+def test_long_texts_and_foreign_links_are_refused(api, source, sent, expected):  # INC-11, INC-9a, C-2, C-10
+    before = counts()
+    assert api.post_json("/api/v2/incidents/", sent, headers=source.headers, status=400).json == expected
+    assert counts() == before
+
+
+def test_texts_at_their_bounds_and_relative_links_are_stored(api, source):  # INC-11, INC-9a
+    sent = body(description="d" * 10_000, details_url="devicehistory/889/" + "d" * 2_030,
+                ticket_url="https://t.example/" + "t" * 2_030)
+    answer = api.post_json("/api/v2/incidents/", sent, headers=source.headers, status=201).json
+    stored = Incident.get_by_id(answer["pk"])
+    assert (stored.description, stored.details_url, stored.ticket_url) == \
+        (sent["description"], sent["details_url"], sent["ticket_url"])
+    for link in ("/devicehistory/889/", "//nav.example.net/x", "HTTPS://nav.example.net/x?a=b", ""):
+        api.patch_json(f"/api/v2/incidents/{answer['pk']}/", {"details_url": link}, headers=source.headers)
+        assert Incident.get_by_id(answer["pk"]).details_url == link
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("details_url", "javascript:alert(1)", BAD_URL), ("ticket_url", "javascript:alert(1)", BAD_URL),
+    ("details_url", "x" * 2_049, [TOO_LONG.format(2_048)])])
+def test_patch_refuses_foreign_links_and_long_texts(api, source, field, value, expected):  # INC-7, C-10
+    incident = make_incident(source, details_url="/d/1")
+    assert api.patch_json(f"/api/v2/incidents/{incident.id}/", {field: value}, headers=source.headers,
+                          status=400).json == {field: expected}
+    assert Incident.get_by_id(incident.id).details_url == "/d/1" and change_texts(incident) == []
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("javascript:alert(1)", BAD_URL), ("no url at all", BAD_URL),
+    ("https://t.example/" + "t" * 2_031, [TOO_LONG.format(2_048)])])
+def test_ticket_url_put_and_bulk_take_only_urls(api, source, end_user, value, expected):  # INC-13, BLK-4
+    incident = make_incident(source)
+    assert api.put_json(f"/api/v2/incidents/{incident.id}/ticket_url/", {"ticket_url": value},
+                        headers=end_user.headers, status=400).json == {"ticket_url": expected}
+    assert api.post_json("/api/v2/incidents/ticket_url/bulk/", {"ids": [incident.id], "ticket_url": value},
+                         headers=end_user.headers, status=400).json == {"ticket_url": expected}
+    assert Incident.get_by_id(incident.id).ticket_url == "" and change_texts(incident) == []
+
+
+def test_event_and_ack_descriptions_are_bounded(api, source, end_user):  # EV-8, EV-4, C-10
+    incident = make_incident(source)
+    long_text = "e" * 10_001
+    assert api.post_json(f"/api/v2/incidents/{incident.id}/events/", {"type": "OTH", "description": long_text},
+                         headers=end_user.headers, status=400).json == {"description": [TOO_LONG.format(10_000)]}
+    assert api.post_json(f"/api/v2/incidents/{incident.id}/acks/", {"event": {"description": long_text}},
+                         headers=end_user.headers, status=400).json == \
+        {"event": {"description": [TOO_LONG.format(10_000)]}}
+    assert Event.select().count() == 1
