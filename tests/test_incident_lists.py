@@ -381,3 +381,11 @@ def test_over_real_http_links_and_the_plus_path_work(wsgi_app, admin, source):  
         assert seen == [i.id for i in reversed(made)]
     finally:
         stop()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/incidents/open/", "/api/v1/incidents/open+unacked/"])
+def test_open_arrays_hold_the_most_recent_of_page_size_max(small_pages_api, path):  # INC-15, F-3
+    api, caller = small_pages_api, make_source("zbx", "zabbix")
+    made = [make_incident(caller).id for _ in range(5)]
+    answer = get(api, caller, path).json
+    assert isinstance(answer, list) and [incident["pk"] for incident in answer] == made[::-1][:3]

@@ -4,6 +4,7 @@ import datetime
 import pytest
 
 from tests.factories import make_incident, make_source
+from tests.test_incident_lists import small_pages_api  # noqa: F401  (a fixture)
 
 NP = "/api/{v}/notificationprofiles/"
 UTC = datetime.timezone.utc
@@ -66,3 +67,20 @@ def test_profile_incidents_is_the_union_of_its_filters(api, end_user, incidents)
         assert shown(post([empty])) == []
         assert shown(post([flags_only])) == [i["a2"].id, i["other"].id, i["b2"].id, i["a1b2"].id]
     api.get(f"{NP.format(v='v2')}999/incidents/", headers=headers, status=404)
+
+
+def test_previews_hold_the_most_recent_of_page_size_max(small_pages_api):  # N-9, INC-15's bound
+    from tests.factories import make_user
+
+    api, caller = small_pages_api, make_user("kari", email="kari@example.org")
+    source = make_source("zbx", "zabbix")
+    made = [make_incident(source, tags=["a=1"]).id for _ in range(5)]
+    newest = made[::-1][:3]
+    assert pks(api.post_json(f"{NP.format(v='v2')}filterpreview/", {"sourceSystemIds": [], "tags": ["a=1"]},
+                             headers=caller.headers).json) == newest
+    filter_pk = api.post_json(f"{NP.format(v='v2')}filters/", {"name": "a", "filter": {"tags": ["a=1"]}},
+                              headers=caller.headers).json["pk"]
+    timeslot = api.get(f"{NP.format(v='v2')}timeslots/", headers=caller.headers).json[0]["pk"]
+    profile = api.post_json(NP.format(v="v2"), {"timeslot": timeslot, "filters": [filter_pk]},
+                            headers=caller.headers).json["pk"]
+    assert pks(api.get(f"{NP.format(v='v2')}{profile}/incidents/", headers=caller.headers).json) == newest

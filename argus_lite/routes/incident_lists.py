@@ -44,13 +44,14 @@ def list_mine(version):
 
 
 def list_open(unacked_only):
-    """INC-15 (v1): open (and unacked) incidents as a plain array in F-3 order; parameters ignored."""
+    """INC-15 (v1): open (and unacked) incidents as a plain array in F-3 order; parameters ignored. At most
+    the most recent ARGUS_LITE_PAGE_SIZE_MAX, as a page: the array of every open incident grew without end."""
     auth.require_user()
     now = times.now()
     now_us = times.to_us(now)
     terms = [parse.Open(True)] + ([parse.Acked(False)] if unacked_only else [])
     rows = incident_rows(with_source(now_us).where(build.condition(terms, now_us))
-                         .order_by(*(key.desc() for key in INCIDENT_KEYS)))
+                         .order_by(*(key.desc() for key in INCIDENT_KEYS)).limit(web.settings().page_size_max))
     return serialize.incidents(rows, now)
 
 

@@ -62,8 +62,9 @@ def condition(rule):
 
 
 def incidents_where(where):
-    """A plain array in F-3 order (start_time, pk descending), not paginated."""
+    """A plain array in F-3 order (start_time, pk descending), not paginated: the most recent
+    ARGUS_LITE_PAGE_SIZE_MAX, as many as a page holds (INC-15's bound)."""
     now = times.now()
-    rows = incident_rows(with_source(times.to_us(now)).where(where).order_by(Incident.start_time.desc(),
-                                                                              Incident.id.desc()))
+    rows = incident_rows(with_source(times.to_us(now)).where(where)
+                         .order_by(Incident.start_time.desc(), Incident.id.desc()).limit(web.settings().page_size_max))
     return serialize.incidents(rows, now)
