@@ -104,3 +104,29 @@ def test_another_users_filter_is_unknown(api, end_user, other):  # owner scope
     api.delete(url, headers=end_user.headers, status=404)
     assert api.get(NF.format(v="v1"), headers=end_user.headers).json == []
     assert Filter.get().name == "Theirs"
+
+
+TAG_CONSTRUCT = ['Enter a valid key-value construct: "key=value", where key and value are strings.']
+TOO_MANY_KEYS = ["Ensure this field has no more than 20 keys."]
+MANY_KEYS = [f"k{n}=v" for n in range(21)]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("tags, expected", [(["nodelimiter"], TAG_CONSTRUCT), (["host=a", "Host=b"], TAG_CONSTRUCT),
+                                            (MANY_KEYS, TOO_MANY_KEYS)])
+def test_tags_the_previews_refuse_are_refused_when_saved(api, end_user, version, tags, expected):  # NF-3, NF-4, N-9
+    """A stored filter with such tags made its profile's incidents/ answer 400 for good."""
+    url = NF.format(v=version)
+    text = json.dumps({"sourceSystemIds": [], "tags": tags})
+    assert api.post_json(url, {"name": "x", "filter_string": text}, headers=end_user.headers,
+                         status=400).json == {"filter_string": expected}
+    assert api.post_json(url, {"name": "x", "filter": {"tags": tags}}, headers=end_user.headers,
+                         status=400).json == {"filter": {"tags": expected}}
+    pk = api.post_json(url, {"name": "kept", "filter": {"tags": ["a=1"]}}, headers=end_user.headers).json["pk"]
+    stored = Filter.get_by_id(pk).filter_string
+    for method in (api.put_json, api.patch_json):
+        assert method(f"{url}{pk}/", {"name": "kept", "filter": {"tags": tags}}, headers=end_user.headers,
+                      status=400).json == {"filter": {"tags": expected}}
+        assert method(f"{url}{pk}/", {"name": "kept", "filter_string": text}, headers=end_user.headers,
+                      status=400).json == {"filter_string": expected}
+    assert Filter.select().count() == 1 and Filter.get_by_id(pk).filter_string == stored

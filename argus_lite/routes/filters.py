@@ -4,7 +4,7 @@ from functools import partial
 
 from peewee import IntegrityError
 
-from .. import auth, errors, web
+from .. import auth, errors, query, web
 from ..fields import json_type
 from ..db import write_transaction
 from ..models import Filter, NotificationProfile, ProfileFilter, Timeslot
@@ -138,6 +138,9 @@ def read_filter_string(value):
     messages = filter_string_problems(value)
     if messages:
         raise ValueError(messages)
+    problem = preview_tags_problem(json.loads(value)["tags"])
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -178,6 +181,16 @@ def list_problems(parsed):
     return messages
 
 
+def preview_tags_problem(tags):
+    """The messages the previews (N-9) would answer for these tags, as F-2 reads them; a filter stored with
+    them would make its profile's incidents/ a 400 for good, so it is refused when saved."""
+    try:
+        query.incident_terms({"tags": [",".join(sorted(tags))]})
+    except query.FilterError as error:
+        return error.errors["tags"]
+    return None
+
+
 def read_filter_object(value):
     """NF-4: the known keys as sent; problems nest under "filter"."""
     if not isinstance(value, dict):
@@ -211,7 +224,7 @@ def check_tags(value):
     wrong = {str(i): ["Not a valid string." if not isinstance(item, str)
                       else "Ensure this field has at least 3 characters."]
              for i, item in enumerate(value) if not isinstance(item, str) or len(item) < 3}
-    return wrong or None
+    return wrong or preview_tags_problem(value)
 
 
 def check_bool(value):
