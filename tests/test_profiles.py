@@ -157,3 +157,23 @@ def test_null_pks_are_field_errors(api, end_user, parts):  # NP-3, C-2
     assert api.post_json(NP.format(v="v2"), {"timeslot": None, "filters": [None]}, headers=end_user.headers,
                          status=400).json == {"timeslot": ["This field may not be null."],
                                               "filters": ["This field may not be null."]}
+
+
+def test_racing_replacements_of_filters_leave_the_last(api, wsgi_app, end_user, parts):  # NP-7, C-10
+    """Saving the profile row first holds its lock while its filters are replaced: one set survives."""
+    from argus_lite.testing import serve_in_thread
+    from tests.test_incident_races import race
+
+    timeslot, filter_, _number = parts
+    filters = [api.post_json(f"{NP.format(v='v2')}filters/", {"name": f"f{n}", "filter": {"tags": [f"a={n}"]}},
+                             headers=end_user.headers).json["pk"] for n in range(10)]
+    pk = api.post_json(NP.format(v="v2"), {"timeslot": timeslot["pk"], "filters": [filter_["pk"]]},
+                       headers=end_user.headers, status=201).json["pk"]
+    base, stop = serve_in_thread(wsgi_app, threads=10)
+    try:
+        answers = race(f"{base}{NP.format(v='v2')}{pk}/", end_user.token, [{"filters": [f]} for f in filters],
+                       method="PATCH")
+    finally:
+        stop()
+    assert [status for status, _ in answers] == [200] * 10
+    assert ProfileFilter.select().where(ProfileFilter.profile == pk).count() == 1
