@@ -27,7 +27,7 @@ class StatementCache:
                 self.entries.move_to_end(key)
                 return found[0]
         statement = make()
-        key_items = items_in(key)
+        key_items = items_in(key, self.max_key_items)
         if key_items <= self.max_key_items:
             self.keep(key, statement, weigh(statement) + key_items * BYTES_PER_ITEM)
         return statement
@@ -48,12 +48,20 @@ class StatementCache:
             self.total_bytes = 0
 
 
-def items_in(value):
-    """How many values, characters and nested items a key holds (its terms are frozen dataclasses)."""
+def items_in(value, limit):
+    """How many values, characters and nested items a key holds (its terms are frozen dataclasses); the
+    counting stops once it passes limit."""
     if isinstance(value, str):
         return 1 + len(value)
-    if isinstance(value, (tuple, list, frozenset, set)):
-        return 1 + sum(items_in(item) for item in value)
     if dataclasses.is_dataclass(value):
-        return 1 + sum(items_in(getattr(value, field.name)) for field in dataclasses.fields(value))
-    return 1
+        parts = [getattr(value, field.name) for field in dataclasses.fields(value)]
+    elif isinstance(value, (tuple, list, frozenset, set)):
+        parts = value
+    else:
+        return 1
+    total = 1 + len(parts)
+    for part in parts:
+        if total > limit:
+            break
+        total += items_in(part, limit - total) - 1
+    return total

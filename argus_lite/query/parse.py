@@ -166,7 +166,7 @@ def flag(term_class, invert=False):
 
 
 def source_ids(text):
-    numbers = [as_number(item) for item in items(text)]
+    numbers = [int(item) if item.isascii() and item.isdigit() else as_number(item) for item in items(text)]
     return SourceIds(frozenset(int(number) for number in numbers
                                if number == int(number) and 0 < number <= MAX_PK))
 
