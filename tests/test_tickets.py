@@ -24,7 +24,8 @@ def put(app, caller, incident, status=200):
 
 
 class TicketSystem(http.server.BaseHTTPRequestHandler):
-    """Answers by path: /ok gives a URL, /empty none, /refuse 403, /down 500, /garbage no JSON."""
+    """Answers by path: /ok gives a URL, /empty none, /refuse 403, /down 500, /garbage no JSON, /script a
+    javascript: link."""
     received = []
 
     def do_POST(self):
@@ -32,7 +33,8 @@ class TicketSystem(http.server.BaseHTTPRequestHandler):
         TicketSystem.received.append((self.path, self.headers["Content-Type"], body))
         status, answer = {"/ok": (201, {"url": f"https://tickets.example/{body['pk']}"}),
                           "/empty": (200, {"url": ""}), "/refuse": (403, {"detail": "no"}),
-                          "/down": (500, {}), "/garbage": (200, None)}[self.path]
+                          "/down": (500, {}), "/garbage": (200, None),
+                          "/script": (201, {"url": "javascript:alert(1)"})}[self.path]
         raw = b"<html>" if answer is None else json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Length", str(len(raw)))
@@ -136,3 +138,10 @@ def test_http_plugin_unreachable_and_unset(api, database_url, source, end_user):
     assert put(local_file, end_user, incident, status=400) == \
         "ARGUS_LITE_TICKET_ENDPOINT must be an http:// or https:// URL."
     assert Incident.get_by_id(incident.id).ticket_url == ""
+
+
+def test_a_plugin_link_that_is_no_url_is_not_stored(api, database_url, source, end_user, ticket_system):  # TKT-3
+    incident = make_incident(source)
+    app = ticket_api(database_url, ticket_plugin="http", ticket_endpoint=f"{ticket_system}/script")
+    assert put(app, end_user, incident, status=500) == "The ticket plugin answered a url that cannot be stored."
+    assert Incident.get_by_id(incident.id).ticket_url == "" and Event.select().count() == 1

@@ -3,6 +3,7 @@ import urllib.parse
 
 from .. import auth, errors, incidents, tickets, times, web
 from ..db import write_transaction
+from ..fields import Invalid
 from ..notify import outbox
 from .incidents import shown
 
@@ -51,7 +52,8 @@ def ticket_for(incident_pk, user):
         raise errors.ApiError(failure.status, str(failure)) from None
     if not url or not isinstance(url, str):
         raise errors.bad_request(NO_URL)
-    if "\x00" in url:
-        raise errors.ApiError(500, "The ticket plugin answered a url that cannot be stored.")
-    return url
+    try:
+        return incidents.ticket_url(url)      # as a client's ticket_url: no NUL, no javascript: link (INC-11)
+    except Invalid:
+        raise errors.ApiError(500, "The ticket plugin answered a url that cannot be stored.") from None
 
