@@ -87,3 +87,11 @@ def test_source_types(api, source, end_user, version):  # SRC-5, MOD-3
     assert api.post_json(url, {"name": "nav"}, headers=end_user.headers, status=400).json == \
         {"name": ["source system type with this name already exists."]}
     assert SourceSystemType.select().count() == 2
+
+
+def test_base_url_is_bounded(api, admin, source):  # SRC-2, C-10
+    before = SourceSystem.select().count()
+    assert api.post_json("/api/v2/incidents/sources/", {"name": "long", "type": "nav", "base_url": "h" * 2_049},
+                         headers=admin.headers, status=400).json == \
+        {"base_url": ["Ensure this field has no more than 2048 characters."]}
+    assert SourceSystem.select().count() == before

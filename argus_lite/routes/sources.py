@@ -6,6 +6,7 @@ from peewee import IntegrityError
 from .. import auth, errors, users, web
 from ..db import db, write_transaction
 from ..fields import BIGINT_MAX, optional, read_fields, required, text
+from ..incidents import URL_MAX
 from ..models import SourceSystem, SourceSystemType
 from ..serialize import incidents as serialize
 
@@ -51,7 +52,7 @@ def source_or_404(source_pk):
 
 
 SOURCE_FIELDS = {"name": required(text(max_length=255)), "type": required(text(max_length=32)),
-                 "username": optional(text(max_length=150), None), "base_url": optional(text(), "")}
+                 "username": optional(text(max_length=150), None), "base_url": optional(text(max_length=URL_MAX), "")}
 
 
 def create_source():
