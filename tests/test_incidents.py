@@ -288,7 +288,8 @@ def test_ticket_url_put(api, source, end_user, version):  # INC-13, INC-16
     assert api.put_json(url, {"ticket_url": "https://t.example/9"}, headers=source.headers).json == \
         {"ticket_url": "https://t.example/9"}
     assert api.put_json(url, {"ticket_url": ""}, headers=source.headers).json == {"ticket_url": ""}
-    assert change_texts(incident) == ["Change: ticket_url  \u2192 https://t.example/9", "Change: ticket_url https://t.example/9 \u2192 "]
+    assert change_texts(incident) == ["Change: ticket_url  \u2192 https://t.example/9",
+                                      "Change: ticket_url https://t.example/9 \u2192 "]
 
 
 def test_ticket_url_put_errors(api, source):  # INC-13
