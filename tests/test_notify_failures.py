@@ -55,6 +55,14 @@ def rows_by_recipient():
         return {row.recipient: row for row in Outbox.select().order_by(Outbox.id)}
 
 
+def cli(settings, *args):
+    db.db.obj.close_all()
+    done = subprocess.run([sys.executable, "-m", "argus_lite.cli", "notifications", *args],
+                          env={"ARGUS_LITE_DATABASE_URL": settings.database_url, "PATH": ""},
+                          capture_output=True, text=True, check=True)
+    return done.stdout
+
+
 def test_a_line_break_in_a_description_stops_no_message(  # N-8, N-11
         notify_api, notify_settings, sink, nav):  # noqa: F811
     """The poison incident and five normal ones, six recipients each: every message arrives, the poison
@@ -148,6 +156,28 @@ def test_transient_failures_park_a_row_after_max_attempts(  # N-11
         assert "Connection refused" in row.last_error
         assert pending_count() == 0
         assert worker.deliver_due(notify_settings, times.now() + datetime.timedelta(days=365)) == 0
+
+
+def test_cli_shows_the_failed_and_requeues_them(  # N-12
+        notify_api, notify_settings, sink, nav):  # noqa: F811
+    users_told_of_room_b201(notify_api, "kari", "refused")
+    sink.collector.refusals["refused@example.org"] = "550 5.1.1 No such user here"
+    enqueue(incident_in_room(nav), notify_settings)
+    deliver_until(notify_settings, nothing_pending)
+    failed_pk = rows_by_recipient()["refused@example.org"].id
+
+    report = cli(notify_settings).splitlines()
+    assert report[:4] == ["pending: 0", "failed: 1", "sent: 1", "failed messages, newest first:"]
+    assert report[4].startswith(f"  #{failed_pk} email to refused@example.org, 1 attempt, failed ")
+    assert report[4].endswith(": 550 5.1.1 No such user here") and len(report) == 5
+    assert cli(notify_settings, "--pending") == "0\n"
+
+    assert cli(notify_settings, "--retry-failed") == "requeued 1 failed message\n"
+    assert cli(notify_settings, "--pending") == "1\n"
+    del sink.collector.refusals["refused@example.org"]
+    deliver_until(notify_settings, nothing_pending)
+    assert sorted(to[0] for to, _ in sink.messages) == ["kari@example.org", "refused@example.org"]
+    assert cli(notify_settings).splitlines() == ["pending: 0", "failed: 0", "sent: 2"]
 
 
 def test_a_sender_killed_mid_send_holds_back_only_its_one_message(  # N-11
