@@ -223,9 +223,9 @@ def test_a_worker_that_died_mid_send_leaves_the_row_to_the_next(  # N-11
     now = times.now()
     with db.db.connection_context():
         [(pk, next_attempt)] = Outbox.select(Outbox.id, Outbox.next_attempt).tuples()
-        assert worker.claim(pk, next_attempt, now)     # claimed, then the process died
+        assert worker.claim(pk, next_attempt)          # claimed, then the process died
         assert worker.deliver_due(notify_settings, now) == 0
-        assert worker.deliver_due(notify_settings, now + worker.LEASE) == 1
+        assert worker.deliver_due(notify_settings, Outbox.get().next_attempt) == 1   # when the lease ends
         assert pending_count() == 0
     assert len(sink.wait_for(1)) == 1
 

@@ -73,17 +73,18 @@ class OwnFault(Exception):
 
 
 def deliver_due(settings, now=None):
-    """Send the rows due at now over one SMTP connection; returns how many rows were attempted."""
+    """Send the rows due at now (tests look ahead) over one SMTP connection; returns how many rows were
+    attempted. Leases and back-off count from the clock: a long batch must not claim rows already lapsed."""
     now = now or times.now()
     due = list(Outbox.select(Outbox.id, Outbox.next_attempt).where(is_pending() & (Outbox.next_attempt <= now))
                .order_by(Outbox.next_attempt, Outbox.id).limit(BATCH).tuples())
     if not due:
         return 0
-    rows = claimed(due, now)
+    rows = claimed(due)
     try:
         connection = connect(settings)
     except (OSError, smtplib.SMTPException) as error:
-        return retry_all_later(rows, error, now)
+        return retry_all_later(rows, error)
     attempted = 0
     try:
         for row in rows:
@@ -97,9 +98,9 @@ def deliver_due(settings, now=None):
                 if is_own_fault(error):
                     park(row, describe(error))
                 else:
-                    retry_later(row, describe(error), now)
+                    retry_later(row, describe(error))
                 if is_connection_lost(error):
-                    return attempted + retry_all_later(rows, error, now)
+                    return attempted + retry_all_later(rows, error)
             else:
                 mark_sent(row)
     finally:
@@ -112,19 +113,19 @@ def is_pending():
     return Outbox.sent.is_null() & Outbox.failed.is_null()
 
 
-def claimed(due, now):
+def claimed(due):
     """The due rows this worker wins, each claimed only when the caller comes to it: a crash leaves no
     row claimed but the one being sent."""
     for pk, seen_next_attempt in due:
-        row = claim(pk, seen_next_attempt, now)
+        row = claim(pk, seen_next_attempt)
         if row is not None:
             yield row
 
 
-def claim(pk, seen_next_attempt, now):
+def claim(pk, seen_next_attempt):
     """The row if this worker won it: the UPDATE matches only while nobody else has moved next_attempt."""
     with write_transaction():
-        won = (Outbox.update(next_attempt=now + LEASE, attempts=Outbox.attempts + 1)
+        won = (Outbox.update(next_attempt=times.now() + LEASE, attempts=Outbox.attempts + 1)
                .where((Outbox.id == pk) & is_pending() & (Outbox.next_attempt == seen_next_attempt))
                .execute())
     return Outbox.get_by_id(pk) if won else None
@@ -247,22 +248,23 @@ def mark_sent(row):
         Outbox.update(sent=times.now(), last_error="").where(Outbox.id == row.id).execute()
 
 
-def retry_later(row, error_text, now):
+def retry_later(row, error_text):
     """Back off 5 s, 10 s, 20 s … up to an hour; after MAX_ATTEMPTS the row is parked."""
     if row.attempts >= MAX_ATTEMPTS:
         return park(row, error_text)
     log.warning("sending outbox row %s to %r failed (attempt %s), retried later: %s",
                 row.id, row.recipient, row.attempts, error_text)
-    retry_at = now + min(datetime.timedelta(seconds=5 * 2 ** (row.attempts - 1)), datetime.timedelta(hours=1))
+    delay = min(datetime.timedelta(seconds=5 * 2 ** (row.attempts - 1)), datetime.timedelta(hours=1))
+    retry_at = times.now() + delay
     with write_transaction():
         Outbox.update(next_attempt=retry_at, last_error=error_text).where(Outbox.id == row.id).execute()
 
 
-def retry_all_later(rows, error, now):
+def retry_all_later(rows, error):
     """The connection is gone: each remaining row this worker can claim backs off. Returns their number."""
     error_text, count = describe(error), 0
     for row in rows:
-        retry_later(row, error_text, now)
+        retry_later(row, error_text)
         count += 1
     return count
 
