@@ -87,22 +87,23 @@ def deliver_due(settings, now=None):
         return retry_all_later(rows, error)
     attempted = 0
     try:
-        for row in rows:
-            attempted += 1
-            try:
-                with lease_kept(row):
-                    send_one(connection, row, settings)
-            except OwnFault as error:
-                park(row, str(error))
-            except (OSError, smtplib.SMTPException) as error:
-                if is_own_fault(error):
-                    park(row, describe(error))
+        with LeaseKeeper() as keeper:
+            for row in rows:
+                attempted += 1
+                try:
+                    with keeper.sending(row):
+                        send_one(connection, row, settings)
+                except OwnFault as error:
+                    park(row, str(error))
+                except (OSError, smtplib.SMTPException) as error:
+                    if is_own_fault(error):
+                        park(row, describe(error))
+                    else:
+                        retry_later(row, describe(error))
+                    if is_connection_lost(error):
+                        return attempted + retry_all_later(rows, error)
                 else:
-                    retry_later(row, describe(error))
-                if is_connection_lost(error):
-                    return attempted + retry_all_later(rows, error)
-            else:
-                mark_sent(row)
+                    mark_sent(row)
     finally:
         quit_quietly(connection)
     return attempted
@@ -131,34 +132,56 @@ def claim(pk, seen_next_attempt):
     return Outbox.get_by_id(pk) if won else None
 
 
-@contextlib.contextmanager
-def lease_kept(row):
-    """Renew the row's lease every RENEW_SECONDS while the block runs."""
-    done = threading.Event()
-    keeper = threading.Thread(target=renew_until, args=(row, done), name="argus-lite-lease", daemon=True)
-    keeper.start()
-    try:
-        yield
-    finally:
-        done.set()
-        keeper.join()
+class LeaseKeeper:
+    """A thread beside one batch: every RENEW_SECONDS it renews the lease of the row being sent, if any.
+    One thread per batch, not per row: waking a thread for each message cost more than sending it."""
 
+    def __init__(self):
+        self.lock, self.row, self.done = threading.Lock(), None, threading.Event()
+        self.thread = threading.Thread(target=self.run, name="argus-lite-lease", daemon=True)
 
-def renew_until(row, done):
-    while not done.wait(RENEW_SECONDS):
-        lease_end = times.now() + LEASE
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.done.set()
+        self.thread.join()
+
+    @contextlib.contextmanager
+    def sending(self, row):
+        """The block sends row; no renewal happens after it ends, so its outcome is recorded alone."""
+        with self.lock:
+            self.row = row
         try:
-            with db.connection_context(), write_transaction():
-                kept = (Outbox.update(next_attempt=lease_end)
-                        .where((Outbox.id == row.id) & is_pending() & (Outbox.next_attempt == row.next_attempt))
-                        .execute())
-        except Exception:  # the next renewal may succeed; until the lease lapses nothing is lost
-            log.exception("renewing the lease of outbox row %s failed", row.id)
-            continue
-        if not kept:
-            log.warning("outbox row %s: lease lapsed while sending; another worker may send it too", row.id)
-            return
-        row.next_attempt = lease_end
+            yield
+        finally:
+            with self.lock:
+                self.row = None
+
+    def run(self):
+        while not self.done.wait(RENEW_SECONDS):
+            with self.lock:
+                if self.row is not None and not renew(self.row):
+                    self.row = None
+
+
+def renew(row):
+    """Move the lease of row on, if this worker still holds it; False when it has lapsed."""
+    lease_end = times.now() + LEASE
+    try:
+        with db.connection_context(), write_transaction():
+            kept = (Outbox.update(next_attempt=lease_end)
+                    .where((Outbox.id == row.id) & is_pending() & (Outbox.next_attempt == row.next_attempt))
+                    .execute())
+    except Exception:  # the next renewal may succeed; until the lease lapses nothing is lost
+        log.exception("renewing the lease of outbox row %s failed", row.id)
+        return True
+    if not kept:
+        log.warning("outbox row %s: lease lapsed while sending; another worker may send it too", row.id)
+        return False
+    row.next_attempt = lease_end
+    return True
 
 
 def send_one(connection, row, settings):
