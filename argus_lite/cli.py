@@ -64,9 +64,10 @@ def build_parser():
     setup.add_argument("--username", default="admin")
     setup.set_defaults(command=cmd_initial_setup)
 
-    notifications = commands.add_parser("notifications", help="the notification outbox (N-12)")
-    notifications.add_argument("--pending", action="store_true", required=True,
-                               help="print the number of messages not sent yet")
+    notifications = commands.add_parser("notifications", help="the notification outbox: pending, failed, sent")
+    choice = notifications.add_mutually_exclusive_group()
+    choice.add_argument("--pending", action="store_true", help="print only the number of messages not sent yet")
+    choice.add_argument("--retry-failed", action="store_true", help="make the failed messages pending again")
     notifications.set_defaults(command=cmd_notifications)
     return parser
 
@@ -142,14 +143,43 @@ def cmd_initial_setup(args, settings):
     return 0
 
 
+FAILED_SHOWN = 100
+
+
 def cmd_notifications(args, settings):
-    """N-12: the number of outbox rows not sent yet, alone on stdout."""
-    from .notify.outbox import pending_count
+    """N-12: --pending prints the number of outbox rows not sent yet, alone on stdout (scripts read it);
+    without a flag the counts and the failed messages with their errors."""
+    from .notify import outbox
 
     require_schema()
     with db.db.connection_context():
-        print(pending_count())
+        if args.pending:
+            print(outbox.pending_count())
+        elif args.retry_failed:
+            requeued = outbox.retry_failed()
+            print(f"requeued {requeued} failed message{'' if requeued == 1 else 's'}")
+        else:
+            print_outbox(outbox.counts(), outbox.failed_rows(FAILED_SHOWN))
     return 0
+
+
+def print_outbox(counts, failed_rows):
+    from .times import format_time
+
+    print("\n".join(f"{state}: {count}" for state, count in counts.items()))
+    if failed_rows:
+        print("failed messages, newest first:")
+    for row in failed_rows:
+        attempts = f"{row.attempts} attempt{'' if row.attempts == 1 else 's'}"
+        print(f"  #{row.id} {row.media} to {printable(row.recipient)}, {attempts}, failed "
+              f"{format_time(row.failed)}: {printable(row.last_error)}")
+    if counts["failed"] > len(failed_rows):
+        print(f"  ... and {counts['failed'] - len(failed_rows)} more")
+
+
+def printable(text):
+    """Control characters as \\xNN escapes, so that a stored address cannot garble the terminal."""
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
 
 
 def require_schema():

@@ -1,4 +1,5 @@
 """A real SMTP server for tests (N-12): aiosmtpd on 127.0.0.1:<free port>, collecting every message."""
+import asyncio
 import email
 import email.policy
 import socket
@@ -9,10 +10,24 @@ from aiosmtpd.controller import Controller
 
 
 class Collector:
-    """aiosmtpd handler: keeps (envelope recipients, parsed message) of everything accepted."""
+    """aiosmtpd handler: keeps (envelope recipients, parsed message) of everything accepted. refusals maps a
+    recipient to the reply its RCPT gets instead of 250 ("550 5.1.1 No such user"); a Hold set as hold
+    keeps the next RCPT waiting until it is released (a client caught in mid-conversation)."""
 
     def __init__(self):
         self.messages, self.lock = [], threading.Lock()
+        self.refusals, self.hold = {}, None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refusals:
+            return self.refusals[address]
+        hold, self.hold = self.hold, None
+        if hold is not None:
+            hold.reached.set()
+            while not hold.released.is_set():
+                await asyncio.sleep(0.02)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.original_content or envelope.content,
@@ -20,6 +35,11 @@ class Collector:
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
+
+
+class Hold:
+    def __init__(self):
+        self.reached, self.released = threading.Event(), threading.Event()
 
 
 class SmtpSink:

@@ -28,9 +28,33 @@ def test_tag_links_get_their_incidents_start_time(empty_database_url):  # 0002, 
                 """INSERT INTO "incident_tag" ("incident_id", "tag_id", "added_by_id", "added_time")
                    VALUES (5, 9, 7, 0)"""):
             db.db.execute_sql(statement)
-    assert db.migrate() == ["0002_tag_link_start_time.sql"]
+    assert db.migrate(up_to=2) == ["0002_tag_link_start_time.sql"]
     with db.db.connection_context():
         assert db.db.execute_sql('SELECT "start_time" FROM "incident_tag"').fetchall() == [(1717236000000000,)]
+    db.db.obj.close_all()
+
+
+def test_rows_parked_before_0003_are_failed(empty_database_url):  # 0003, N-11
+    db.open_database(empty_database_url)
+    db.migrate(up_to=2)
+    with db.db.connection_context():
+        for statement in (
+                """INSERT INTO "user" ("id", "username") VALUES (7, 'nav')""",
+                """INSERT INTO "source_system_type" ("name") VALUES ('nav')""",
+                """INSERT INTO "source_system" ("id", "name", "type_id", "user_id") VALUES (3, 'nav', 'nav', 7)""",
+                """INSERT INTO "incident" ("id", "start_time", "source_id") VALUES (5, 1717236000000000, 3)""",
+                """INSERT INTO "event" ("id", "incident_id", "actor_id", "timestamp", "received", "type",
+                   "description") VALUES (2, 5, 7, 0, 0, 'STA', '')""",
+                """INSERT INTO "outbox" ("id", "event_id", "media_id", "recipient", "subject", "body", "created",
+                   "attempts", "next_attempt", "sent", "last_error") VALUES
+                   (1, 2, 'email', 'a@example.org', 's', 'b', 11, 1, 12, 13, ''),
+                   (2, 2, 'email', 'b@example.org', 's', 'b', 21, 3, 22, NULL, '451 busy'),
+                   (3, 2, 'email', 'c@example.org', 's', 'b', 31, 12, 4611686018427387904, NULL, '550 no')"""):
+            db.db.execute_sql(statement)
+    assert db.migrate() == ["0003_outbox_failed.sql"]
+    with db.db.connection_context():
+        assert db.db.execute_sql('SELECT "id", "failed" FROM "outbox" ORDER BY "id"').fetchall() == [
+            (1, None), (2, None), (3, 31)]
     db.db.obj.close_all()
 
 

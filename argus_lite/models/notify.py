@@ -93,6 +93,7 @@ class Outbox(BaseModel):
     attempts = IntegerField(default=0)
     next_attempt = TimestampField()
     sent = TimestampField(null=True)
+    failed = TimestampField(null=True)          # parked: never due until requeued (N-11)
     last_error = TextField(default="")
 
 

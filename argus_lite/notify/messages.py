@@ -1,5 +1,6 @@
 """What a notification says: the email and the SMS-gateway email for one event (N-8)."""
 import dataclasses
+import re
 
 from ..models.incidents import EVENT_TYPES
 from ..serialize.incidents import details_url
@@ -14,10 +15,26 @@ class Message:
     headers: dict
 
 
+SUBJECT_DESCRIPTION_CHARS = 200     # of the description, in the subject; the body carries all of it
+HEADER_CHARS = 400                  # any header value, the subject included
+WHITESPACE = re.compile(r"\s+")
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def one_line(text, limit):
+    """text fit for a mail header, which cannot hold a line break: each run of whitespace (line breaks
+    included) as one space, control characters and lone surrogates dropped, at most limit characters
+    (a cut ends with "…")."""
+    text = UNPRINTABLE.sub("", WHITESPACE.sub(" ", text)).strip()
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def email(address, event, incident, tag_texts, settings):
-    """N-8 email: one per address; subject as Argus's str(event), a plain-text body of the incident."""
-    subject = (f"{settings.notification_subject_prefix}'{EVENT_TYPES[event.type]}': {incident.description}, "
-               f"{event.actor.username} @ {format_time(event.timestamp)}")
+    """N-8 email: one per address; subject as Argus's str(event) on one line, a plain-text body of the
+    incident with its description in full."""
+    description = one_line(incident.description, SUBJECT_DESCRIPTION_CHARS)
+    subject = one_line(f"{settings.notification_subject_prefix}'{EVENT_TYPES[event.type]}': {description}, "
+                       f"{event.actor.username} @ {format_time(event.timestamp)}", HEADER_CHARS)
     lines = [f"Status: {event.type}", f"Actor: {event.actor.username}",
              f"pk: {incident.id}",
              f"start_time: {format_time(incident.start_time)}",

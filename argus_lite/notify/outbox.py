@@ -5,7 +5,7 @@ import logging
 from collections import defaultdict
 
 from .. import times
-from ..db import Prepared, PreparedInsert, any_of, id_list
+from ..db import Prepared, PreparedInsert, any_of, id_list, write_transaction
 from ..models import (Destination, Event, Filter, Incident, NotificationProfile, Outbox, ProfileDestination,
                       ProfileFilter, SourceSystem, TimeRecurrence, User)
 from ..models.base import from_joined_row
@@ -146,5 +146,24 @@ INSERT_MESSAGE = PreparedInsert(Outbox, ("event", "media", "recipient", "subject
 
 
 def pending_count():
-    """N-12: rows not sent yet."""
-    return Outbox.select().where(Outbox.sent.is_null()).count()
+    """N-12: rows neither sent nor failed yet."""
+    return Outbox.select().where(Outbox.sent.is_null() & Outbox.failed.is_null()).count()
+
+
+def counts():
+    """{"pending": n, "failed": n, "sent": n} of the whole outbox."""
+    return {"pending": pending_count(), "failed": Outbox.select().where(Outbox.failed.is_null(False)).count(),
+            "sent": Outbox.select().where(Outbox.sent.is_null(False)).count()}
+
+
+def failed_rows(limit):
+    """The failed rows, most recently failed first."""
+    return list(Outbox.select().where(Outbox.failed.is_null(False)).order_by(Outbox.failed.desc(), Outbox.id.desc())
+                .limit(limit))
+
+
+def retry_failed():
+    """Make every failed row pending again, due now, with all its attempts; returns how many."""
+    with write_transaction():
+        return (Outbox.update(failed=None, attempts=0, next_attempt=times.now())
+                .where(Outbox.failed.is_null(False)).execute())
