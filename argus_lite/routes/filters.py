@@ -5,7 +5,7 @@ from functools import partial
 from peewee import IntegrityError
 
 from .. import auth, errors, web
-from ..fields import json_type
+from ..fields import json_type, shown, text_problem
 from ..db import write_transaction
 from ..models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ..models.incidents import EVENT_TYPES
@@ -135,6 +135,8 @@ def read_filter_string(value):
         raise ValueError(["This field may not be null."])
     if not isinstance(value, str):
         raise ValueError(["Not a valid string."])
+    if text_problem(value):
+        raise ValueError([text_problem(value)])
     messages = filter_string_problems(value)
     if messages:
         raise ValueError(messages)
@@ -231,7 +233,8 @@ def check_level(value):
 
 
 def check_event_type(value):
-    return None if value is None or value in EVENT_TYPES else [f'"{value}" is not a valid choice.']
+    return None if value is None or isinstance(value, str) and value in EVENT_TYPES \
+        else [f'"{shown(value)}" is not a valid choice.']
 
 
 FILTER_CHECKS = {"sourceSystemIds": check_ids, "tags": check_tags, "open": check_bool, "acked": check_bool,
