@@ -94,34 +94,36 @@ def json_body(expect=dict):
     content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise ApiError(415, {"detail": f'Unsupported media type "{content_type}" in request.'})
-    body = parse_json(raw)
+    try:
+        body = read_json(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise json_parse_error("Body is not valid UTF-8.") from None
+    except BadJson as problem:
+        raise json_parse_error(problem) from None
     if expect is dict and not isinstance(body, dict):
         raise errors.bad_request(
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {json_type(body)}."]})
     return body
 
 
-def parse_json(raw):
-    """C-5: the parse errors Python words itself (or would not catch) get a message of their own."""
+class BadJson(ValueError):
+    """Text that is not JSON argus_lite reads; str() says why, in words of its own where Python's would show
+    its internals (sys.set_int_max_str_digits) or where Python has none (a RecursionError)."""
+
+
+def read_json(text):
+    """C-5, NF-3: JSON text, at most MAX_JSON_DEPTH levels deep."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise json_parse_error("Body is not valid UTF-8.") from None
-    try:
-        body = json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as error:
-        raise json_parse_error(str(error)) from None
+        raise BadJson(str(error)) from None
     except ValueError:       # an integer of more digits than int() converts (sys.get_int_max_str_digits)
-        raise json_parse_error("Number has too many digits.") from None
+        raise BadJson("Number has too many digits.") from None
     except RecursionError:
-        raise json_parse_error("Nesting too deep.") from None
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and nested_deeper_than(body, MAX_JSON_DEPTH):
-        raise json_parse_error("Nesting too deep.")
-    return body
-
-
-def json_parse_error(reason):
-    return errors.bad_request({"detail": f"JSON parse error - {reason}"})
+        raise BadJson("Nesting too deep.") from None
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and nested_deeper_than(value, MAX_JSON_DEPTH):
+        raise BadJson("Nesting too deep.")
+    return value
 
 
 def nested_deeper_than(value, limit):
@@ -136,6 +138,10 @@ def nested_deeper_than(value, limit):
             return True
         stack.extend((child, depth + 1) for child in children)
     return False
+
+
+def json_parse_error(reason):
+    return errors.bad_request({"detail": f"JSON parse error - {reason}"})
 
 
 def created():

@@ -146,8 +146,8 @@ def read_filter_string(value):
 def filter_string_problems(text):
     """NF-3 messages for a filter_string (also used by filterpreview, N-9)."""
     try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as error:
+        parsed = web.read_json(text)
+    except web.BadJson as error:
         return [str(error)]
     return filter_keys_problems(parsed)
 
