@@ -142,10 +142,12 @@ def test_names(api, end_user, parts, text, message):  # MOD-9
 
 
 @pytest.mark.parametrize("text, message", [("a\x00b", NUL), ("a\ud800b", NOT_TEXT)])
-def test_filter_string(api, end_user, parts, text, message):  # NF-3
+def test_filter_string_and_tags(api, end_user, parts, text, message):  # NF-3, NF-4
     filter_string = '{"sourceSystemIds": [], "tags": ["k=%s"]}' % text
     answer = refused(api, "PATCH", f"{NP}/filters/{parts['filter']}/", {"filter_string": filter_string}, end_user)
     assert answer == {"filter_string": [message]}
+    answer = refused(api, "PATCH", f"{NP}/filters/{parts['filter']}/", {"filter": {"tags": [f"k={text}"]}}, end_user)
+    assert answer == {"filter": {"tags": {"0": [message]}}}
 
 
 # Paths: matched exactly as sent, or 404 (C-3, C-9) ------------------------------------------------

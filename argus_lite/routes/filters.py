@@ -211,8 +211,8 @@ def check_tags(value):
     if not isinstance(value, list):
         return [f'Expected a list of items but got type "{json_type(value)}".']
     wrong = {str(i): ["Not a valid string." if not isinstance(item, str)
-                      else "Ensure this field has at least 3 characters."]
-             for i, item in enumerate(value) if not isinstance(item, str) or len(item) < 3}
+                      else text_problem(item) or "Ensure this field has at least 3 characters."]
+             for i, item in enumerate(value) if not isinstance(item, str) or text_problem(item) or len(item) < 3}
     return wrong or None
 
 
