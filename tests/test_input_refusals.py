@@ -120,8 +120,9 @@ NOT_TEXT = "Not a valid string."
 
 @pytest.mark.parametrize("text, message", [("a\x00b", NUL), ("a\ud800b", NOT_TEXT)])
 def test_token_auth_username_and_password(api, end_user, text, message):
-    assert refused(api, "POST", "/api/v2/token-auth/", {"username": text, "password": "x"}) == {"username": [message]}
-    assert refused(api, "POST", "/api/v2/token-auth/", {"username": "kari", "password": text}) == {"password": [message]}
+    url = "/api/v2/token-auth/"
+    assert refused(api, "POST", url, {"username": text, "password": "x"}) == {"username": [message]}
+    assert refused(api, "POST", url, {"username": "kari", "password": text}) == {"password": [message]}
 
 
 @pytest.mark.parametrize("text, message", [("a\x00b", NUL), ("a\ud800b", NOT_TEXT)])
