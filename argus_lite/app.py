@@ -25,6 +25,8 @@ def make_app(settings):
     app = bottle.Bottle(catchall=True)
     app.uninstall("json")                          # render_json serializes, arrays included
     app.config["argus_lite.settings"] = settings
+    app.router.add_filter("int", web.path_id)                                # C-9, before any route
+    app.add_hook("before_request", web.refuse_inexact_path)
     app.add_hook("before_request", web.strip_trailing_slash)                 # C-3
     app.add_hook("before_request", web.answer_options)                       # C-1
     app.add_hook("before_request", lambda: bottle.request.environ.update({"argus_lite.settings": settings}))

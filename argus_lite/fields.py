@@ -77,12 +77,20 @@ def text(max_length=None, null_as_empty=False):
 
 def check_text(value):
     """Text that both databases can store: no NUL, valid UTF-8 (JSON may carry lone surrogates)."""
+    problem = text_problem(value)
+    if problem:
+        raise Invalid(problem)
+
+
+def text_problem(value):
+    """check_text's message for value, or None."""
     if "\x00" in value:
-        raise Invalid("Null characters are not allowed.")
+        return "Null characters are not allowed."
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise Invalid("Not a valid string.") from None
+        return "Not a valid string."
+    return None
 
 
 def datetime_value(raw, message=BAD_DATETIME):
@@ -138,6 +146,24 @@ def integer(raw):
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     raise Invalid("A valid integer is required.")
+
+
+def related_pk(raw):
+    """DRF PrimaryKeyRelatedField's input: an int, or a string of digits (spaces around allowed). One no
+    database row can have (below 1, above 2^63 - 1, other digits than 0-9) is an unknown pk (C-9)."""
+    if raw is None:
+        raise Invalid("This field may not be null.")
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        raise Invalid(f"Incorrect type. Expected pk value, received {json_type(raw)}.")
+    digits = raw.strip() if isinstance(raw, str) else None
+    value = raw if digits is None else int(digits) if re.fullmatch(r"[0-9]{1,19}", digits) else 0
+    if not 1 <= value <= BIGINT_MAX:
+        raise Invalid(unknown_pk(raw))
+    return value
+
+
+def unknown_pk(raw):
+    return f'Invalid pk "{shown(raw)}" - object does not exist.'
 
 
 def shown(raw):

@@ -12,6 +12,10 @@ from .fields import json_type
 
 log = logging.getLogger("argus_lite")
 
+# Argus bodies nest 4 levels at most; deeper ones are refused before any reader (or str(), or json.dumps)
+# recurses through them.
+MAX_JSON_DEPTH = 32
+
 
 def settings():
     """The Settings of the app serving this request."""
@@ -45,6 +49,26 @@ def render_json(callback):
     return wrapper
 
 
+def path_id(config):
+    """Route filter for <name:int> (C-9): ASCII digits naming a pk both databases can hold, leading zeros
+    allowed; any other segment matches no route (404). Bottle's own filter takes Unicode digits, and a number
+    that int() refuses (thousands of digits) answered 400."""
+    return r"0*[0-9]{1,18}", int, str
+
+
+def refuse_inexact_path():
+    """A path is matched exactly as sent or answers 404: bottle drops bytes that are not UTF-8 (so
+    /incidents/sour%FFces reached the source list), and its route patterns end in `$`, which also matches
+    before a final newline."""
+    environ = bottle.request.environ
+    try:
+        environ["bottle.raw_path"].encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise bottle.HTTPError(404) from None
+    if "\n" in environ["PATH_INFO"]:
+        raise bottle.HTTPError(404)
+
+
 def strip_trailing_slash():
     """C-3: /x and /x/ reach the same route, without a redirect."""
     environ = bottle.request.environ
@@ -71,13 +95,53 @@ def json_body(expect=dict):
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise ApiError(415, {"detail": f'Unsupported media type "{content_type}" in request.'})
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise errors.bad_request({"detail": f"JSON parse error - {error}"}) from None
+        body = read_json(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise json_parse_error("Body is not valid UTF-8.") from None
+    except BadJson as problem:
+        raise json_parse_error(problem) from None
     if expect is dict and not isinstance(body, dict):
         raise errors.bad_request(
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {json_type(body)}."]})
     return body
+
+
+class BadJson(ValueError):
+    """Text that is not JSON argus_lite reads; str() says why, in words of its own where Python's would show
+    its internals (sys.set_int_max_str_digits) or where Python has none (a RecursionError)."""
+
+
+def read_json(text):
+    """C-5, NF-3: JSON text, at most MAX_JSON_DEPTH levels deep."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadJson(str(error)) from None
+    except ValueError:       # an integer of more digits than int() converts (sys.get_int_max_str_digits)
+        raise BadJson("Number has too many digits.") from None
+    except RecursionError:
+        raise BadJson("Nesting too deep.") from None
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and nested_deeper_than(value, MAX_JSON_DEPTH):
+        raise BadJson("Nesting too deep.")
+    return value
+
+
+def nested_deeper_than(value, limit):
+    """Whether value has more than limit levels of lists and objects (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def json_parse_error(reason):
+    return errors.bad_request({"detail": f"JSON parse error - {reason}"})
 
 
 def created():

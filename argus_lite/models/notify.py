@@ -2,6 +2,7 @@
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, CompositeKey, ForeignKeyField,
                     IntegerField, SmallIntegerField, TextField)
 
+from ..fields import Invalid, text_problem
 from .auth import User
 from .base import BaseModel, TimestampField
 from .incidents import Event
@@ -104,22 +105,24 @@ def owned(model, pk, user_pk):
 
 def read_owned_name(value, model, user, row, taken_message, may_be_null=False):
     """The name of one of the user's timeslots, filters or profiles (MOD-9: at most 40 characters,
-    unique per user; row = the object being changed). ValueError([message]) with DRF's wording."""
+    unique per user; row = the object being changed). Invalid([message]) with DRF's wording."""
     if value is None:
         if may_be_null:
             return None
-        raise ValueError(["This field may not be null."])
+        raise Invalid(["This field may not be null."])
     if not isinstance(value, str):
-        raise ValueError(["Not a valid string."])
+        raise Invalid(["Not a valid string."])
+    if text_problem(value):           # NUL, lone surrogates: neither database stores them
+        raise Invalid([text_problem(value)])
     if not value.strip() and not may_be_null:
-        raise ValueError(["This field may not be blank."])
+        raise Invalid(["This field may not be blank."])
     if len(value) > 40:
-        raise ValueError(["Ensure this field has no more than 40 characters."])
+        raise Invalid(["Ensure this field has no more than 40 characters."])
     taken = model.select().where((model.user == user.id) & (model.name == value))
     if row is not None:
         taken = taken.where(model.id != row.id)
     if taken.exists():
-        raise ValueError([taken_message(value)])
+        raise Invalid([taken_message(value)])
     return value
 
 

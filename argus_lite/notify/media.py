@@ -3,6 +3,8 @@ import re
 
 import phonenumbers
 
+from ..fields import check_text
+
 MEDIA_NAMES = {"email": "Email", "sms": "SMS"}          # MED-1, by slug
 SETTING_KEYS = {"email": "email_address", "sms": "phone_number"}
 
@@ -30,7 +32,10 @@ def installed(settings):
 
 def email_address(value):
     """The address, or ValueError with the DST-4 message."""
-    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value.strip()):
+    if not isinstance(value, str):
+        raise ValueError(INVALID_EMAIL)
+    check_text(value)       # NUL and lone surrogates: neither database nor SMTP takes them
+    if len(value) > 254 or not EMAIL.fullmatch(value.strip()):
         raise ValueError(INVALID_EMAIL)
     return value.strip()
 

@@ -247,6 +247,7 @@ def parse(params, table):
 def page_size(params, maximum, default=100):
     """F-4: a positive integer, else the default; either is clamped to the maximum."""
     text = (params.get("page_size") or [""])[-1].strip()
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
+    digits = text.lstrip("0") if text.isascii() and text.isdigit() else ""
+    if not digits:
         return min(default, maximum)
-    return min(int(text), maximum)
+    return maximum if len(digits) > len(str(maximum)) else min(int(digits), maximum)

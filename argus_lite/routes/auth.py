@@ -3,6 +3,7 @@ from functools import partial
 
 from .. import __version__, auth, errors, web
 from ..db import write_transaction
+from ..fields import text_problem
 from ..models import Destination, Token, User
 from ..serialize import auth as serialize
 
@@ -33,6 +34,9 @@ def log_in():
              if not isinstance(body[name], str) or not body[name]}
     if blank:
         raise errors.field_errors(blank)
+    unstorable = {name: [text_problem(body[name])] for name in ("username", "password") if text_problem(body[name])}
+    if unstorable:
+        raise errors.field_errors(unstorable)
     user = User.get_or_none(User.username == body["username"])
     # Hash even for unknown users so that the answer's timing does not tell which usernames exist.
     stored = user.password if user is not None else auth.hash_password("-")

@@ -5,6 +5,7 @@ from peewee import IntegrityError
 
 from .. import auth, errors, web
 from ..db import write_transaction
+from ..fields import text_problem
 from ..models import Destination, NotificationProfile, ProfileDestination, Timeslot, User
 from ..models.notify import owned, profile_names
 from ..notify import media
@@ -149,6 +150,8 @@ def read_label(value, user, slug, row):
         return None
     if not isinstance(value, str):
         raise errors.field_error("label", "Not a valid string.")
+    if text_problem(value):
+        raise errors.field_error("label", text_problem(value))
     if len(value) > 50:
         raise errors.field_error("label", "Ensure this field has no more than 50 characters.")
     if others(user, slug, row).where(Destination.label == value).exists():

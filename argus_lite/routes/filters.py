@@ -5,7 +5,7 @@ from functools import partial
 from peewee import IntegrityError
 
 from .. import auth, errors, query, web
-from ..fields import json_type
+from ..fields import json_type, shown, text_problem
 from ..db import write_transaction
 from ..models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ..models.incidents import EVENT_TYPES
@@ -135,10 +135,12 @@ def read_filter_string(value):
         raise ValueError(["This field may not be null."])
     if not isinstance(value, str):
         raise ValueError(["Not a valid string."])
+    if text_problem(value):
+        raise ValueError([text_problem(value)])
     messages = filter_string_problems(value)
     if messages:
         raise ValueError(messages)
-    problem = preview_tags_problem(json.loads(value)["tags"])
+    problem = preview_tags_problem(web.read_json(value)["tags"])
     if problem:
         raise ValueError(problem)
     return value
@@ -147,8 +149,8 @@ def read_filter_string(value):
 def filter_string_problems(text):
     """NF-3 messages for a filter_string (also used by filterpreview, N-9)."""
     try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as error:
+        parsed = web.read_json(text)
+    except web.BadJson as error:
         return [str(error)]
     return filter_keys_problems(parsed)
 
@@ -222,8 +224,8 @@ def check_tags(value):
     if not isinstance(value, list):
         return [f'Expected a list of items but got type "{json_type(value)}".']
     wrong = {str(i): ["Not a valid string." if not isinstance(item, str)
-                      else "Ensure this field has at least 3 characters."]
-             for i, item in enumerate(value) if not isinstance(item, str) or len(item) < 3}
+                      else text_problem(item) or "Ensure this field has at least 3 characters."]
+             for i, item in enumerate(value) if not isinstance(item, str) or text_problem(item) or len(item) < 3}
     return wrong or preview_tags_problem(value)
 
 
@@ -244,7 +246,8 @@ def check_level(value):
 
 
 def check_event_type(value):
-    return None if value is None or value in EVENT_TYPES else [f'"{value}" is not a valid choice.']
+    return None if value is None or isinstance(value, str) and value in EVENT_TYPES \
+        else [f'"{shown(value)}" is not a valid choice.']
 
 
 FILTER_CHECKS = {"sourceSystemIds": check_ids, "tags": check_tags, "open": check_bool, "acked": check_bool,

@@ -5,6 +5,7 @@ from peewee import IntegrityError
 
 from .. import auth, errors, web
 from ..db import write_transaction
+from ..fields import Invalid, related_pk, unknown_pk
 from ..models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
 from ..models.notify import destinations_of, filters_of, owned, read_owned_name, recurrences_of
 from ..serialize import notify as serialize
@@ -126,8 +127,8 @@ def read_profile(body, user, version, row, is_partial):
         if key in body:
             try:
                 fields[key] = read(body[key], user=user, row=row)
-            except ValueError as error:
-                problems[key] = error.args[0]
+            except Invalid as error:
+                problems[key] = error.detail
         elif key in ("timeslot", "filters") and not is_partial:
             problems[key] = ["This field is required."]
     if problems:
@@ -145,24 +146,19 @@ def read_timeslot(value, user, row):
 
 
 def read_pk(value, model, user=None):
-    """A row of model by pk (of user, when given) or ValueError with the DRF message."""
-    if value is None:
-        raise ValueError(["This field may not be null."])
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError([f"Incorrect type. Expected pk value, received {web.json_type(value)}."])
-    pk = int(value) if isinstance(value, int) or value.strip().isdigit() else None
-    found = model.get_or_none(model.id == pk) if pk is not None and pk < 2**62 else None
+    """A row of model by pk (of user, when given) or Invalid with the DRF message."""
+    found = model.get_or_none(model.id == related_pk(value))
     if found is None or (user is not None and found.user_id != user.id):
-        raise ValueError([f'Invalid pk "{value}" - object does not exist.'])
+        raise Invalid(unknown_pk(value))
     return found
 
 
 def read_pks(value, user, row, model, may_be_empty):
     """NP-3, NP-4: a list of the caller's pks (another user's behave as unknown)."""
     if not isinstance(value, list):
-        raise ValueError([f'Expected a list of items but got type "{web.json_type(value)}".'])
+        raise Invalid(f'Expected a list of items but got type "{web.json_type(value)}".')
     if not value and not may_be_empty:
-        raise ValueError(["This list may not be empty."])
+        raise Invalid("This list may not be empty.")
     return list(dict.fromkeys(read_pk(item, model, user).id for item in value))
 
 
@@ -173,7 +169,7 @@ def read_name(value, user, row):
 
 def read_active(value, user, row):
     if not isinstance(value, bool):
-        raise ValueError(["Must be a valid boolean."])
+        raise Invalid("Must be a valid boolean.")
     return value
 
 
@@ -221,8 +217,8 @@ def chosen_number(body, user, current):
         raise errors.field_error("phone_number", "This field may not be null.")
     try:
         number = read_pk(body["phone_number"], Destination, user)
-    except ValueError as error:
-        raise errors.field_errors({"phone_number": error.args[0]}) from None
+    except Invalid as error:
+        raise errors.field_errors({"phone_number": error.detail}) from None
     if number.media_id != "sms":
-        raise errors.field_error("phone_number", f'Invalid pk "{body["phone_number"]}" - object does not exist.')
+        raise errors.field_error("phone_number", unknown_pk(body["phone_number"]))
     return number

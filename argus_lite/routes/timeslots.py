@@ -5,7 +5,7 @@ from functools import partial
 from peewee import IntegrityError
 
 from .. import auth, errors, times, web
-from ..fields import json_type
+from ..fields import Invalid, json_type
 from ..db import is_sqlite, write_transaction
 from ..models import TimeRecurrence, Timeslot
 from ..models.notify import owned, read_owned_name, recurrences_of
@@ -13,6 +13,7 @@ from ..serialize import notify as serialize
 
 BAD_TIME = "Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]]."
 DAY_US = 24 * 3600 * 10**6
+DAY_TEXTS = ("1", "2", "3", "4", "5", "6", "7")
 
 
 def install(app, version):
@@ -121,8 +122,8 @@ def read_timeslot(body, user, timeslot, is_partial):
             continue
         try:
             fields[key] = read(body[key])
-        except ValueError as error:
-            problems[key] = error.args[0]
+        except Invalid as error:
+            problems[key] = error.detail
     if problems:
         raise errors.field_errors(problems)
     return fields
@@ -138,52 +139,53 @@ def name_taken(name, user):
 
 def read_recurrences(value):
     if not isinstance(value, list):
-        raise ValueError([f'Expected a list of items but got type "{json_type(value)}".'])
+        raise Invalid(f'Expected a list of items but got type "{json_type(value)}".')
     results, problems = [], []
     for item in value:
         try:
             results.append(read_recurrence(item))
             problems.append({})
-        except ValueError as error:
-            problems.append(error.args[0])
+        except Invalid as error:
+            problems.append(error.detail)
     if any(problems):
-        raise ValueError(problems)
+        raise Invalid(problems)
     return results
 
 
 def read_recurrence(item):
-    """TS-4: one recurrence → (days bitmask, start µs, end µs); ValueError holds its field dict."""
+    """TS-4: one recurrence → (days bitmask, start µs, end µs); Invalid holds its field dict."""
     if not isinstance(item, dict):
-        raise ValueError({"non_field_errors": [
+        raise Invalid({"non_field_errors": [
             f"Invalid data. Expected a dictionary, but got {json_type(item)}."]})
     problems, days = {}, 0
     try:
         days = read_days(item.get("days"), "days" in item)
-    except ValueError as error:
-        problems["days"] = [error.args[0]]
+    except Invalid as error:
+        problems["days"] = error.detail
     if item.get("all_day") in (True, 1, "true", "True", "1"):
         start, end = 0, DAY_US - 1
     else:
         start, end = (read_time(item, key, problems) for key in ("start", "end"))
     if problems:
-        raise ValueError(problems)
+        raise Invalid(problems)
     if start >= end:
-        raise ValueError({"non_field_errors": ["'start' must be before 'end'."]})
+        raise Invalid({"non_field_errors": ["'start' must be before 'end'."]})
     return days, start, end
 
 
 def read_days(value, is_given):
+    """ISO weekdays 1…7 as numbers or digit strings (DRF MultipleChoiceField: not 1.0, not "١") → bitmask."""
     if not is_given:
-        raise ValueError("This field is required.")
+        raise Invalid("This field is required.")
     if not isinstance(value, list):
-        raise ValueError(f'Expected a list of items but got type "{json_type(value)}".')
+        raise Invalid(f'Expected a list of items but got type "{json_type(value)}".')
     if not value:
-        raise ValueError("This selection may not be empty.")
+        raise Invalid("This selection may not be empty.")
     bitmask = 0
     for day in value:
-        number = int(day) if isinstance(day, str) and day.strip().isdigit() else day
-        if isinstance(number, bool) or number not in range(1, 8):
-            raise ValueError(f'"{day}" is not a valid choice.')
+        number = int(day) if isinstance(day, str) and day.strip() in DAY_TEXTS else day
+        if type(number) is not int or number not in range(1, 8):
+            raise Invalid(f'"{day}" is not a valid choice.')
         bitmask |= 1 << (number - 1)
     return bitmask
 
