@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 import bottle
-from peewee import JOIN
+from peewee import EXCLUDED, JOIN
 
 from . import errors, times
 from .db import Prepared, write_transaction
@@ -42,11 +42,14 @@ def token_hash(key):
 
 
 def issue_token(user):
-    """A-1, A-2: a new 40-hex key replaces any earlier token; only its hash is stored."""
+    """A-1, A-2: a new 40-hex key replaces any earlier token; only its hash is stored. One upsert, so
+    that logins of one user racing each other replace the row in turn instead of colliding on its key."""
     key = secrets.token_hex(20)
     with write_transaction():
-        Token.delete().where(Token.user == user).execute()
-        Token.create(user=user, key_hash=token_hash(key), created=times.now())
+        (Token.insert(user=user, key_hash=token_hash(key), created=times.now())
+         .on_conflict(conflict_target=[Token.user],
+                      update={Token.key_hash: EXCLUDED.key_hash, Token.created: EXCLUDED.created})
+         .execute())
     return key
 
 
