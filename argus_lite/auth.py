@@ -18,23 +18,30 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 def hash_password(password):
     """A salted scrypt hash, self-describing: scrypt$n$r$p$salt$hash."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
+    digest = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, dklen=32, **SCRYPT)
     return "scrypt${n}${r}${p}${salt}${digest}".format(
         salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode(), **SCRYPT)
 
 
+# What an unknown user, or one without a usable password, is checked against: the same single hash as a
+# real user's, so that the time of a failed login does not tell which usernames exist. No password
+# gives 32 zero bytes.
+UNUSABLE = "scrypt${n}${r}${p}${salt}${digest}".format(
+    salt=base64.b64encode(bytes(16)).decode(), digest=base64.b64encode(bytes(32)).decode(), **SCRYPT)
+
+
 def check_password(password, stored):
-    """Constant-time check; an empty or foreign stored value is an unusable password."""
+    """Constant-time check, one hash whatever is stored; an empty or foreign stored value (an unknown user,
+    a source system's) is an unusable password."""
+    usable = isinstance(stored, str) and stored.startswith("scrypt$")
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
+        _, n, r, p, salt, digest = (stored if usable else UNUSABLE).split("$")
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt),
+        actual = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=base64.b64decode(salt),
                                 dklen=len(expected), n=int(n), r=int(r), p=int(p))
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(actual, expected)
+    return usable and hmac.compare_digest(actual, expected)
 
 
 def token_hash(key):

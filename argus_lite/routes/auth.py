@@ -34,9 +34,8 @@ def log_in():
     if blank:
         raise errors.field_errors(blank)
     user = User.get_or_none(User.username == body["username"])
-    # Hash even for unknown users so that the answer's timing does not tell which usernames exist.
-    stored = user.password if user is not None else auth.hash_password("-")
-    if not auth.check_password(body["password"], stored) or user is None or not user.is_active:
+    valid = auth.check_password(body["password"], user.password if user is not None else "")
+    if not valid or not user.is_active:
         raise errors.field_error("non_field_errors", "Unable to log in with provided credentials.")
     return {"token": auth.issue_token(user)}
 
