@@ -9,8 +9,15 @@ import pytest
 
 from argus_lite.models import Destination, SourceSystem, SourceSystemType, Token, User
 from argus_lite.testing import serve_in_thread
+from tests.conftest import settings_for
 
 THREADS = 8
+
+
+@pytest.fixture
+def settings(database_url):
+    # 20 logins at once queue for the one password-hash slot; the race on the token row is the subject here.
+    return settings_for(database_url, login_hash_wait_seconds=60)
 
 
 @pytest.fixture
