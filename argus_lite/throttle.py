@@ -12,6 +12,9 @@ import time
 # Keys a log remembers; beyond them the one whose last failure is oldest is forgotten. With the overall
 # limit, rotating usernames or addresses cannot push a key out within its window at the defaults.
 MAX_KEYS = 10_000
+# Usernames are at most 150 characters (users.USERNAME): longer ones, which name nobody, share one key each
+# per prefix, so that a megabyte of username is not kept.
+USERNAME_KEY_CHARS = 151
 
 
 class FailureLog:
@@ -73,7 +76,8 @@ class LoginGuard:
     def check(self, address, username):
         """Raise Throttled when the address, the username or all clients together failed too often."""
         now = time.monotonic()
-        wait = max(self.by_address.wait(address_key(address), now), self.by_username.wait(username, now),
+        wait = max(self.by_address.wait(address_key(address), now),
+                   self.by_username.wait(username[:USERNAME_KEY_CHARS], now),
                    self.overall.wait(None, now))
         if wait > 0:
             raise Throttled(wait)
@@ -91,11 +95,11 @@ class LoginGuard:
     def failed(self, address, username):
         now = time.monotonic()
         self.by_address.record(address_key(address), now)
-        self.by_username.record(username, now)
+        self.by_username.record(username[:USERNAME_KEY_CHARS], now)
         self.overall.record(None, now)
 
     def succeeded(self, username):
-        self.by_username.forget(username)
+        self.by_username.forget(username[:USERNAME_KEY_CHARS])
 
 
 def address_key(address):

@@ -93,6 +93,12 @@ def test_failure_log_stays_bounded_while_keys_rotate():
     assert list(log.failures) == ["late"]
 
 
+def test_a_long_username_is_remembered_by_its_first_characters(settings):
+    guard = throttle.LoginGuard(settings)
+    guard.failed("192.0.2.1", "x" * 10**6)
+    assert [len(key) for key in guard.by_username.failures] == [151]
+
+
 def test_ipv6_clients_are_counted_by_their_64_prefix():
     assert throttle.address_key("2001:db8:1:2::1") == throttle.address_key("2001:db8:1:2:ffff::9")
     assert throttle.address_key("2001:db8:1:3::1") != throttle.address_key("2001:db8:1:2::1")
