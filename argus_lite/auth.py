@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 import bottle
-from peewee import JOIN
+from peewee import EXCLUDED, JOIN
 
 from . import errors, times
 from .db import Prepared, write_transaction
@@ -18,23 +18,30 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 def hash_password(password):
     """A salted scrypt hash, self-describing: scrypt$n$r$p$salt$hash."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
+    digest = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, dklen=32, **SCRYPT)
     return "scrypt${n}${r}${p}${salt}${digest}".format(
         salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode(), **SCRYPT)
 
 
+# What an unknown user, or one without a usable password, is checked against: the same single hash as a
+# real user's, so that the time of a failed login does not tell which usernames exist. No password
+# gives 32 zero bytes.
+UNUSABLE = "scrypt${n}${r}${p}${salt}${digest}".format(
+    salt=base64.b64encode(bytes(16)).decode(), digest=base64.b64encode(bytes(32)).decode(), **SCRYPT)
+
+
 def check_password(password, stored):
-    """Constant-time check; an empty or foreign stored value is an unusable password."""
+    """Constant-time check, one hash whatever is stored; an empty or foreign stored value (an unknown user,
+    a source system's) is an unusable password."""
+    usable = isinstance(stored, str) and stored.startswith("scrypt$")
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
+        _, n, r, p, salt, digest = (stored if usable else UNUSABLE).split("$")
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt),
+        actual = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=base64.b64decode(salt),
                                 dklen=len(expected), n=int(n), r=int(r), p=int(p))
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(actual, expected)
+    return usable and hmac.compare_digest(actual, expected)
 
 
 def token_hash(key):
@@ -42,11 +49,14 @@ def token_hash(key):
 
 
 def issue_token(user):
-    """A-1, A-2: a new 40-hex key replaces any earlier token; only its hash is stored."""
+    """A-1, A-2: a new 40-hex key replaces any earlier token; only its hash is stored. One upsert, so
+    that logins of one user racing each other replace the row in turn instead of colliding on its key."""
     key = secrets.token_hex(20)
     with write_transaction():
-        Token.delete().where(Token.user == user).execute()
-        Token.create(user=user, key_hash=token_hash(key), created=times.now())
+        (Token.insert(user=user, key_hash=token_hash(key), created=times.now())
+         .on_conflict(conflict_target=[Token.user],
+                      update={Token.key_hash: EXCLUDED.key_hash, Token.created: EXCLUDED.created})
+         .execute())
     return key
 
 

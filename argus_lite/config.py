@@ -89,6 +89,12 @@ SETTINGS = (
     ("TICKET_ENDPOINT", text, ""),
     ("FRONTEND_URL", text, ""),
     ("MAX_BODY_BYTES", positive_int, "1048576"),
+    ("LOGIN_FAILURES_PER_ADDRESS", positive_int, "10"),
+    ("LOGIN_FAILURES_PER_USERNAME", positive_int, "30"),
+    ("LOGIN_FAILURE_WINDOW_SECONDS", positive_int, "300"),
+    ("LOGIN_FAILURES_PER_SECOND", positive_int, "5"),
+    ("LOGIN_HASHES_AT_ONCE", positive_int, "1"),
+    ("LOGIN_HASH_WAIT_SECONDS", positive_int, "2"),
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -117,6 +123,12 @@ class Settings:
     ticket_endpoint: str
     frontend_url: str
     max_body_bytes: int
+    login_failures_per_address: int
+    login_failures_per_username: int
+    login_failure_window_seconds: int
+    login_failures_per_second: int
+    login_hashes_at_once: int
+    login_hash_wait_seconds: int
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):

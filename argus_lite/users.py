@@ -5,7 +5,7 @@ import secrets
 from peewee import IntegrityError
 
 from . import auth
-from .db import write_transaction
+from .db import db, write_transaction
 from .models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
 
 USERNAME = re.compile(r"[\w.@+-]{1,150}")
@@ -17,16 +17,23 @@ class UserError(ValueError):
     """A user or source system that cannot be created; the message names the problem."""
 
 
+class UsernameTaken(UserError):
+    pass
+
+
 def create_user(username, password=None, email="", is_superuser=False, first_name="", last_name=""):
     """A user with its default timeslot (MOD-1b) and synced email destination (MOD-1c)."""
     if not USERNAME.fullmatch(username or ""):
         raise UserError(f"invalid username {username!r}: use letters, digits and @.+-_ (at most 150)")
+    password = auth.hash_password(password) if password else ""
     with write_transaction():
-        if User.select().where(User.username == username).exists():
-            raise UserError(f"a user named {username!r} already exists")
-        user = User.create(username=username, email=email or "", first_name=first_name, last_name=last_name,
-                           password=auth.hash_password(password) if password else "",
-                           is_superuser=is_superuser, is_staff=is_superuser)
+        try:
+            with db.atomic():       # a savepoint: another transaction may take the name at the same moment
+                user = User.create(username=username, email=email or "", first_name=first_name,
+                                   last_name=last_name, password=password, is_superuser=is_superuser,
+                                   is_staff=is_superuser)
+        except IntegrityError:
+            raise UsernameTaken(f"a user named {username!r} already exists") from None
         timeslot = Timeslot.create(user=user, name="All the time")
         TimeRecurrence.create(timeslot=timeslot, days=ALL_DAYS, start=0, end=END_OF_DAY_US)
         if user.email:
@@ -58,9 +65,10 @@ def create_source_system(name, type_name, base_url="", username=None):
         if SourceSystem.select().where((SourceSystem.name == name) & (SourceSystem.type == kind)).exists():
             raise UserError(f"a source system {name!r} of type {type_name!r} already exists")
         wanted = username or name
-        if User.select().where(User.username == wanted).exists():
-            wanted = f"{wanted}_{secrets.token_hex(3).upper()}"
-        user = create_user(wanted)
+        try:
+            user = create_user(wanted)
+        except UsernameTaken:
+            user = create_user(f"{wanted}_{secrets.token_hex(3).upper()}")
         try:
             return SourceSystem.create(name=name, type=kind, user=user, base_url=base_url or "")
         except IntegrityError:

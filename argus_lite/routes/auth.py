@@ -1,7 +1,10 @@
 """Logging in, tokens and users (A-6…A-9, USR-1, USR-2)."""
+import math
 from functools import partial
 
-from .. import __version__, auth, errors, web
+import bottle
+
+from .. import __version__, auth, errors, throttle, web
 from ..db import write_transaction
 from ..fields import text_problem
 from ..models import Destination, Token, User
@@ -10,7 +13,9 @@ from ..serialize import auth as serialize
 
 def install(app, version):
     api = f"/api/{version}"
-    app.route(f"{api}/token-auth", "POST", log_in)
+    if "argus_lite.login_guard" not in app.config:      # one for both versions
+        app.config["argus_lite.login_guard"] = throttle.LoginGuard(app.config["argus_lite.settings"])
+    app.route(f"{api}/token-auth", "POST", partial(log_in, guard=app.config["argus_lite.login_guard"]))
     app.route(f"{api}/auth/logout", "POST", log_out)
     app.route(f"{api}/auth/user", "GET", partial(current_user, version=version))
     app.route(f"{api}/auth/users/<user_pk:int>", "GET", get_user)
@@ -24,8 +29,8 @@ def install_unversioned(app):
     app.route("/login-methods", "GET", login_methods)
 
 
-def log_in():
-    """A-6: username and password for a fresh token."""
+def log_in(guard):
+    """A-6: username and password for a fresh token; failures throttled, password hashes bounded."""
     body = web.json_body()
     missing = {name: ["This field is required."] for name in ("username", "password") if name not in body}
     if missing:
@@ -37,12 +42,31 @@ def log_in():
     unstorable = {name: [text_problem(body[name])] for name in ("username", "password") if text_problem(body[name])}
     if unstorable:
         raise errors.field_errors(unstorable)
-    user = User.get_or_none(User.username == body["username"])
-    # Hash even for unknown users so that the answer's timing does not tell which usernames exist.
-    stored = user.password if user is not None else auth.hash_password("-")
-    if not auth.check_password(body["password"], stored) or user is None or not user.is_active:
+    # The socket's peer: a forwarded-for header is the client's to choose.
+    address, username = bottle.request.environ.get("REMOTE_ADDR", ""), body["username"]
+    try:
+        guard.check(address, username)
+        user = User.get_or_none(User.username == username)
+        with guard.hashing():
+            valid = auth.check_password(body["password"], user.password if user is not None else "")
+    except throttle.Throttled as refusal:
+        raise throttled(refusal.wait) from None
+    except throttle.HashingBusy:
+        raise errors.ApiError(503, {"detail": "Too many logins at once. Try again shortly."},
+                              {"Retry-After": "1"}) from None
+    if not valid or not user.is_active:
+        guard.failed(address, username)
         raise errors.field_error("non_field_errors", "Unable to log in with provided credentials.")
+    guard.succeeded(username)
     return {"token": auth.issue_token(user)}
+
+
+def throttled(wait):
+    """429 in DRF's words, with the whole seconds to wait."""
+    seconds = math.ceil(wait)
+    unit = "second" if seconds == 1 else "seconds"
+    return errors.ApiError(429, {"detail": f"Request was throttled. Expected available in {seconds} {unit}."},
+                           {"Retry-After": str(seconds)})
 
 
 def refresh_token():

@@ -1,10 +1,16 @@
 """v1 phone numbers: the caller's SMS destinations in the PHN-1 shape (PHN-1…PHN-6, V-3)."""
+import contextlib
+
+from peewee import IntegrityError
+
 from .. import auth, errors, web
-from ..db import write_transaction
+from ..db import db, write_transaction
 from ..models import Destination
 from ..models.notify import owned
 from ..notify import media
 from ..serialize.auth import phone_number
+
+ALREADY_EXISTS = "Phone number already exists"
 
 
 def install(app, version):
@@ -35,7 +41,7 @@ def create_number():
     """PHN-4."""
     user = auth.require_user()
     address = read_number(web.json_body(), user, None)
-    with write_transaction():
+    with stored_once():
         row = Destination.create(user=user.id, media="sms", address=address)
     web.created()
     return phone_number(row)
@@ -46,7 +52,7 @@ def change_number(number_pk):
     user = auth.require_user()
     row = number_or_404(number_pk, user)
     row.address = read_number(web.json_body(), user, row)
-    with write_transaction():
+    with stored_once():
         row.save()
     web.created()
     return phone_number(row)
@@ -72,6 +78,17 @@ def number_or_404(number_pk, user):
     return row
 
 
+@contextlib.contextmanager
+def stored_once():
+    """The write of a number, whose uniqueness a request racing this one may have taken since
+    read_number looked (PHN-4, PHN-5)."""
+    try:
+        with write_transaction(), db.atomic():
+            yield
+    except IntegrityError:
+        raise errors.field_error("phone_number", ALREADY_EXISTS) from None
+
+
 def read_number(body, user, row):
     """PHN-2, PHN-4: E.164, not already one of the caller's numbers (the edited one aside)."""
     if "phone_number" not in body:
@@ -84,5 +101,5 @@ def read_number(body, user, row):
     if row is not None:
         taken = taken.where(Destination.id != row.id)
     if taken.exists():
-        raise errors.field_error("phone_number", "Phone number already exists")
+        raise errors.field_error("phone_number", ALREADY_EXISTS)
     return address
