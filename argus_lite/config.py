@@ -2,6 +2,7 @@
 import configparser
 import dataclasses
 import json
+import re
 import zoneinfo
 
 
@@ -67,6 +68,13 @@ def text(value):
     return str(value)
 
 
+def base_url(text):
+    url = str(text).strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", url):
+        raise ValueError(f"not an http(s) URL without query: {text!r}")
+    return url
+
+
 # (name, converter, default); the environment variable is ARGUS_LITE_<name> (spec README §4).
 SETTINGS = (
     ("DATABASE_URL", database_url, "sqlite:///argus_lite.sqlite3"),
@@ -89,6 +97,9 @@ SETTINGS = (
     ("TICKET_ENDPOINT", text, ""),
     ("FRONTEND_URL", text, ""),
     ("MAX_BODY_BYTES", positive_int, "1048576"),
+    ("CONNECTION_LIMIT", positive_int, "1000"),
+    ("CHANNEL_TIMEOUT", positive_int, "30"),
+    ("PUBLIC_URL", base_url, ""),
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -117,6 +128,9 @@ class Settings:
     ticket_endpoint: str
     frontend_url: str
     max_body_bytes: int
+    connection_limit: int
+    channel_timeout: int
+    public_url: str
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):

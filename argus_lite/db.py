@@ -7,7 +7,7 @@ import threading
 import urllib.parse
 
 from peewee import SQL, DatabaseProxy, NodeList, OperationalError, SqliteDatabase, Value, fn
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import MaxConnectionsExceeded, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from . import times
 
@@ -24,8 +24,16 @@ SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "norm
 POSTGRESQL_OPTIONS = "-c jit=off"
 
 
+# How long a thread waits for a connection when every one of the pool is in use (the pool's "timeout").
+POOL_WAIT_SECONDS = 10
+
+
 class DatabaseUrlError(ValueError):
     pass
+
+
+class DatabaseUnavailable(Exception):
+    """No connection could be had: the pool stayed full for POOL_WAIT_SECONDS, or the server refused."""
 
 
 def make_database(url, max_connections=32):
@@ -33,8 +41,9 @@ def make_database(url, max_connections=32):
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme == "sqlite":
         path = urllib.parse.unquote(url[len("sqlite:///"):]) or ":memory:"
-        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=30, check_same_thread=False,
-                                    max_connections=max_connections, stale_timeout=600)
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=POOL_WAIT_SECONDS,
+                                    check_same_thread=False, max_connections=max_connections,
+                                    stale_timeout=600)
     if parsed.scheme in ("postgresql", "postgres"):
         name = parsed.path.lstrip("/")
         if not name:
@@ -43,7 +52,8 @@ def make_database(url, max_connections=32):
             urllib.parse.unquote(name), host=parsed.hostname or None, port=parsed.port,
             user=urllib.parse.unquote(parsed.username) if parsed.username else None,
             password=urllib.parse.unquote(parsed.password) if parsed.password else None,
-            max_connections=max_connections, stale_timeout=600, options=POSTGRESQL_OPTIONS)
+            max_connections=max_connections, stale_timeout=600, timeout=POOL_WAIT_SECONDS,
+            options=POSTGRESQL_OPTIONS)
     raise DatabaseUrlError(f"unsupported database URL {url!r}")
 
 
@@ -52,6 +62,19 @@ def open_database(url):
     if db.obj is not None:
         db.obj.close_all()
     db.initialize(make_database(url))
+
+
+def size_pool(connections, wait_seconds=POOL_WAIT_SECONDS):
+    """Room for one connection per thread that uses the database (a server: its threads and the sender)."""
+    db.obj.init(db.obj.database, max_connections=connections, timeout=wait_seconds)
+
+
+def connect():
+    """This thread's connection (reused when open); DatabaseUnavailable when none can be had."""
+    try:
+        db.connect(reuse_if_open=True)
+    except (MaxConnectionsExceeded, OperationalError) as error:
+        raise DatabaseUnavailable(str(error).strip().splitlines()[0]) from None
 
 
 def is_sqlite():

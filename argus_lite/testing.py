@@ -59,11 +59,12 @@ def argus_server(tmp_path):
 
 
 
-def serve_in_thread(app, threads=4):
-    """Real waitress on 127.0.0.1:<free port> in a daemon thread. Returns (base URL, stop)."""
-    from waitress.server import create_server
+def serve_in_thread(app, threads=4, **options):
+    """Real waitress on 127.0.0.1:<free port> in a daemon thread, as `argus-lite serve` runs it (options:
+    those of serve.make_server). Returns (base URL, stop)."""
+    from .serve import make_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = make_server(app, app.config["argus_lite.settings"], threads=threads, **options)
     runner = threading.Thread(target=server.run, name="argus-lite-server", daemon=True)
     runner.start()
 
