@@ -75,7 +75,7 @@ def build_parser():
 
 def cmd_serve(args, settings):
     from .app import make_app
-    from .serve import make_server
+    from .serve import freeze_start_up_objects, make_server
 
     applied = db.migrate()
     if applied:
@@ -93,6 +93,7 @@ def cmd_serve(args, settings):
         Worker(settings).start()
     print(f"argus-lite: serving http://{args.host}:{args.port}/api/v2/ with {threads} threads",
           file=sys.stderr, flush=True)
+    freeze_start_up_objects()
     server.run()
     return 0
 

@@ -2,7 +2,9 @@
 import contextlib
 import importlib.resources
 import json
+import logging
 import re
+import sqlite3
 import threading
 import urllib.parse
 
@@ -12,6 +14,7 @@ from playhouse.pool import MaxConnectionsExceeded, PooledPostgresqlDatabase, Poo
 from . import times
 
 db = DatabaseProxy()
+log = logging.getLogger("argus_lite")
 
 # WAL lets readers run beside the one writer; the busy timeout makes writers queue instead of failing.
 # The page cache is per connection (one per waitress thread): 8 MB each keeps the server small.
@@ -59,6 +62,7 @@ def make_database(url, max_connections=32):
 
 def open_database(url):
     """Point the process-wide proxy at the database of url (closing a previous one)."""
+    stop_checkpoints()
     if db.obj is not None:
         db.obj.close_all()
     db.initialize(make_database(url))
@@ -99,6 +103,64 @@ def write_transaction():
 def sqlite_write_transaction():
     with SQLITE_WRITER, db.atomic("IMMEDIATE"):
         yield
+
+
+# A checkpoint copies the WAL back into the database file and syncs both files. Left to SQLite it runs in
+# the commit that takes the WAL past 1000 pages: one write in about 75 paid for it, and every writer queued
+# behind that one (docs/performance.md). A server's connections never checkpoint; a thread of its own does,
+# every CHECKPOINT_SECONDS: first beside the writers (the bulk of the copying and syncing), then holding the
+# writer lock for the few pages written meanwhile, so that the WAL is copied whole and the next writer
+# starts it from the beginning again (without that pause it would grow for as long as writes keep coming).
+CHECKPOINT_SECONDS = 0.5
+checkpointer = None
+
+
+class Checkpointer(threading.Thread):
+    def __init__(self, path):
+        super().__init__(name="argus-lite-checkpoints", daemon=True)
+        self.path, self.stopped = path, threading.Event()
+
+    def run(self):
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        try:
+            while not self.stopped.wait(CHECKPOINT_SECONDS):
+                try:
+                    if checkpoint(connection) > 0:
+                        with SQLITE_WRITER:
+                            checkpoint(connection)
+                except sqlite3.Error as error:   # a locked or vanished file: writes go on, the next turn retries
+                    log.warning("checkpoint of %s failed: %s", self.path, error)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
+
+def checkpoint(connection):
+    """Copy what the WAL holds into the database, as far as readers allow; returns the WAL's size in pages."""
+    _, wal_pages, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return wal_pages
+
+
+def start_checkpoints():
+    """On a SQLite file: request connections stop checkpointing, a Checkpointer thread does it instead."""
+    global checkpointer
+    stop_checkpoints()
+    if not is_sqlite() or db.obj.database == ":memory:":
+        return
+    db.obj.init(db.obj.database, pragmas={**SQLITE_PRAGMAS, "wal_autocheckpoint": 0})
+    db.obj.close_idle()                  # connections opened before keep their own setting
+    checkpointer = Checkpointer(db.obj.database)
+    checkpointer.start()
+
+
+def stop_checkpoints():
+    global checkpointer
+    if checkpointer is not None:
+        checkpointer.stop()
+        checkpointer = None
 
 
 class Prepared:

@@ -62,6 +62,7 @@ def argus_server(tmp_path):
 def serve_in_thread(app, threads=4, **options):
     """Real waitress on 127.0.0.1:<free port> in a daemon thread, as `argus-lite serve` runs it (options:
     those of serve.make_server). Returns (base URL, stop)."""
+    from . import db
     from .serve import make_server
 
     server = make_server(app, app.config["argus_lite.settings"], threads=threads, **options)
@@ -79,5 +80,6 @@ def serve_in_thread(app, threads=4, **options):
             close_every_channel()
         runner.join(timeout=10)
         server.task_dispatcher.shutdown()
+        db.stop_checkpoints()
 
     return f"http://127.0.0.1:{server.effective_port}", stop

@@ -269,3 +269,29 @@ def test_public_url_must_be_an_http_url():
         config.Settings.from_env({"ARGUS_LITE_PUBLIC_URL": "javascript:alert(1)"})
     assert config.Settings.from_env({"ARGUS_LITE_PUBLIC_URL": "https://a.example/argus/"}).public_url == \
         "https://a.example/argus"
+
+
+# SQLite checkpoints off the request path (issue item 20) ----------------------------------------------------
+
+def rows_in_the_database_file_alone(path, tmp_path):
+    """The incidents the main database file holds, without what its WAL holds."""
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "file-alone.sqlite3"
+    shutil.copyfile(path, copy)
+    with sqlite3.connect(copy) as connection:
+        return connection.execute('SELECT COUNT(*) FROM "incident"').fetchone()[0]
+
+
+def test_a_server_copies_its_writes_into_the_database_file_beside_the_requests(serve_sqlite, tmp_path):
+    url = serve_sqlite(threads=2)
+    source = make_source()
+    for number in range(5):
+        assert post_incident(url, source.token, number)[0] == 201
+    deadline = time.monotonic() + 10
+    while rows_in_the_database_file_alone(tmp_path / "argus_lite.sqlite3", tmp_path) < 5:
+        assert time.monotonic() < deadline, "the WAL was not checkpointed"    # SQLite waits for 1000 pages
+        time.sleep(0.2)
+    with db.db.connection_context():    # request connections leave checkpoints to the server's thread
+        assert db.db.execute_sql("PRAGMA wal_autocheckpoint").fetchone() == (0,)
