@@ -306,7 +306,8 @@ waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.arg
 def ceiling(args):
     """req/s of a hello-world bottle app on waitress with the server's threads, under the same wrk load."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", HELLO, str(port), str(args.threads)])
+    server = subprocess.Popen([sys.executable, "-c", HELLO, str(port), str(args.threads)],
+                              stderr=subprocess.DEVNULL)     # waitress warns of its queue at every request
     try:
         url = f"http://127.0.0.1:{port}/"
         for _ in range(100):
