@@ -30,7 +30,7 @@ def make_app(settings):
     app.add_hook("before_request", web.strip_trailing_slash)                 # C-3
     app.add_hook("before_request", web.answer_options)                       # C-1
     app.add_hook("before_request", lambda: bottle.request.environ.update({"argus_lite.settings": settings}))
-    app.add_hook("before_request", lambda: db.db.connect(reuse_if_open=True))
+    app.add_hook("before_request", web.connect_database)
     app.add_hook("after_request", db.close_if_open)                          # back to the pool
     errors.install_handlers(app)                                             # never an HTML page
     app.install(web.render_json)

@@ -36,6 +36,8 @@ def build_parser():
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, help="default: 1 on SQLite, 4 on PostgreSQL")
+    serve.add_argument("--connection-limit", type=config.positive_int, metavar="N",
+                       help="open connections at most (default: ARGUS_LITE_CONNECTION_LIMIT, 1000)")
     serve.set_defaults(command=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="apply the missing schema migrations")
@@ -73,23 +75,27 @@ def build_parser():
 
 
 def cmd_serve(args, settings):
-    import waitress
-
     from .app import make_app
+    from .serve import freeze_start_up_objects, make_server
 
     applied = db.migrate()
     if applied:
         print(f"argus-lite: applied migrations {', '.join(applied)}", file=sys.stderr)
     app = make_app(settings)
     threads = args.threads or default_threads()
+    try:
+        server = make_server(app, settings, host=args.host, port=args.port, threads=threads,
+                             connection_limit=args.connection_limit)
+    except OSError as error:  # the port is taken, the host is not ours, too few open files allowed
+        return fail(f"cannot serve on {args.host}:{args.port}: {error.strerror or error}")
     if settings.send_notifications:  # N-11: delivery runs beside the API, never inside a request
         from .notify.worker import Worker
 
         Worker(settings).start()
     print(f"argus-lite: serving http://{args.host}:{args.port}/api/v2/ with {threads} threads",
           file=sys.stderr, flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=threads, ident="argus-lite",
-                   max_request_body_size=settings.max_body_bytes, _quiet=True)
+    freeze_start_up_objects()
+    server.run()
     return 0
 
 

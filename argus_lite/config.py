@@ -2,6 +2,7 @@
 import configparser
 import dataclasses
 import json
+import re
 import zoneinfo
 
 
@@ -67,6 +68,13 @@ def text(value):
     return str(value)
 
 
+def base_url(text):
+    url = str(text).strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", url):
+        raise ValueError(f"not an http(s) URL without query: {text!r}")
+    return url
+
+
 # (name, converter, default); the environment variable is ARGUS_LITE_<name> (spec README §4).
 SETTINGS = (
     ("DATABASE_URL", database_url, "sqlite:///argus_lite.sqlite3"),
@@ -95,6 +103,9 @@ SETTINGS = (
     ("LOGIN_FAILURES_PER_SECOND", positive_int, "5"),
     ("LOGIN_HASHES_AT_ONCE", positive_int, "1"),
     ("LOGIN_HASH_WAIT_SECONDS", positive_int, "2"),
+    ("CONNECTION_LIMIT", positive_int, "1000"),
+    ("CHANNEL_TIMEOUT", positive_int, "30"),
+    ("PUBLIC_URL", base_url, ""),
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -129,6 +140,9 @@ class Settings:
     login_failures_per_second: int
     login_hashes_at_once: int
     login_hash_wait_seconds: int
+    connection_limit: int
+    channel_timeout: int
+    public_url: str
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):

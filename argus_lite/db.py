@@ -2,16 +2,19 @@
 import contextlib
 import importlib.resources
 import json
+import logging
 import re
+import sqlite3
 import threading
 import urllib.parse
 
 from peewee import SQL, DatabaseProxy, NodeList, OperationalError, SqliteDatabase, Value, fn
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import MaxConnectionsExceeded, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from . import times
 
 db = DatabaseProxy()
+log = logging.getLogger("argus_lite")
 
 # WAL lets readers run beside the one writer; the busy timeout makes writers queue instead of failing.
 # The page cache is per connection (one per waitress thread): 8 MB each keeps the server small.
@@ -24,8 +27,16 @@ SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "norm
 POSTGRESQL_OPTIONS = "-c jit=off"
 
 
+# How long a thread waits for a connection when every one of the pool is in use (the pool's "timeout").
+POOL_WAIT_SECONDS = 10
+
+
 class DatabaseUrlError(ValueError):
     pass
+
+
+class DatabaseUnavailable(Exception):
+    """No connection could be had: the pool stayed full for POOL_WAIT_SECONDS, or the server refused."""
 
 
 def make_database(url, max_connections=32):
@@ -33,8 +44,9 @@ def make_database(url, max_connections=32):
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme == "sqlite":
         path = urllib.parse.unquote(url[len("sqlite:///"):]) or ":memory:"
-        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=30, check_same_thread=False,
-                                    max_connections=max_connections, stale_timeout=600)
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=POOL_WAIT_SECONDS,
+                                    check_same_thread=False, max_connections=max_connections,
+                                    stale_timeout=600)
     if parsed.scheme in ("postgresql", "postgres"):
         name = parsed.path.lstrip("/")
         if not name:
@@ -43,15 +55,30 @@ def make_database(url, max_connections=32):
             urllib.parse.unquote(name), host=parsed.hostname or None, port=parsed.port,
             user=urllib.parse.unquote(parsed.username) if parsed.username else None,
             password=urllib.parse.unquote(parsed.password) if parsed.password else None,
-            max_connections=max_connections, stale_timeout=600, options=POSTGRESQL_OPTIONS)
+            max_connections=max_connections, stale_timeout=600, timeout=POOL_WAIT_SECONDS,
+            options=POSTGRESQL_OPTIONS)
     raise DatabaseUrlError(f"unsupported database URL {url!r}")
 
 
 def open_database(url):
     """Point the process-wide proxy at the database of url (closing a previous one)."""
+    stop_checkpoints()
     if db.obj is not None:
         db.obj.close_all()
     db.initialize(make_database(url))
+
+
+def size_pool(connections, wait_seconds=POOL_WAIT_SECONDS):
+    """Room for one connection per thread that uses the database (a server: its threads and the sender)."""
+    db.obj.init(db.obj.database, max_connections=connections, timeout=wait_seconds)
+
+
+def connect():
+    """This thread's connection (reused when open); DatabaseUnavailable when none can be had."""
+    try:
+        db.connect(reuse_if_open=True)
+    except (MaxConnectionsExceeded, OperationalError) as error:
+        raise DatabaseUnavailable(str(error).strip().splitlines()[0]) from None
 
 
 def is_sqlite():
@@ -76,6 +103,64 @@ def write_transaction():
 def sqlite_write_transaction():
     with SQLITE_WRITER, db.atomic("IMMEDIATE"):
         yield
+
+
+# A checkpoint copies the WAL back into the database file and syncs both files. Left to SQLite it runs in
+# the commit that takes the WAL past 1000 pages: one write in about 75 paid for it, and every writer queued
+# behind that one (docs/performance.md). A server's connections never checkpoint; a thread of its own does,
+# every CHECKPOINT_SECONDS: first beside the writers (the bulk of the copying and syncing), then holding the
+# writer lock for the few pages written meanwhile, so that the WAL is copied whole and the next writer
+# starts it from the beginning again (without that pause it would grow for as long as writes keep coming).
+CHECKPOINT_SECONDS = 0.5
+checkpointer = None
+
+
+class Checkpointer(threading.Thread):
+    def __init__(self, path):
+        super().__init__(name="argus-lite-checkpoints", daemon=True)
+        self.path, self.stopped = path, threading.Event()
+
+    def run(self):
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        try:
+            while not self.stopped.wait(CHECKPOINT_SECONDS):
+                try:
+                    if checkpoint(connection) > 0:
+                        with SQLITE_WRITER:
+                            checkpoint(connection)
+                except sqlite3.Error as error:   # a locked or vanished file: writes go on, the next turn retries
+                    log.warning("checkpoint of %s failed: %s", self.path, error)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
+
+def checkpoint(connection):
+    """Copy what the WAL holds into the database, as far as readers allow; returns the WAL's size in pages."""
+    _, wal_pages, _ = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return wal_pages
+
+
+def start_checkpoints():
+    """On a SQLite file: request connections stop checkpointing, a Checkpointer thread does it instead."""
+    global checkpointer
+    stop_checkpoints()
+    if not is_sqlite() or db.obj.database == ":memory:":
+        return
+    db.obj.init(db.obj.database, pragmas={**SQLITE_PRAGMAS, "wal_autocheckpoint": 0})
+    db.obj.close_idle()                  # connections opened before keep their own setting
+    checkpointer = Checkpointer(db.obj.database)
+    checkpointer.start()
+
+
+def stop_checkpoints():
+    global checkpointer
+    if checkpointer is not None:
+        checkpointer.stop()
+        checkpointer = None
 
 
 class Prepared:

@@ -59,11 +59,13 @@ def argus_server(tmp_path):
 
 
 
-def serve_in_thread(app, threads=4):
-    """Real waitress on 127.0.0.1:<free port> in a daemon thread. Returns (base URL, stop)."""
-    from waitress.server import create_server
+def serve_in_thread(app, threads=4, **options):
+    """Real waitress on 127.0.0.1:<free port> in a daemon thread, as `argus-lite serve` runs it (options:
+    those of serve.make_server). Returns (base URL, stop)."""
+    from . import db
+    from .serve import make_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = make_server(app, app.config["argus_lite.settings"], threads=threads, **options)
     runner = threading.Thread(target=server.run, name="argus-lite-server", daemon=True)
     runner.start()
 
@@ -78,5 +80,6 @@ def serve_in_thread(app, threads=4):
             close_every_channel()
         runner.join(timeout=10)
         server.task_dispatcher.shutdown()
+        db.stop_checkpoints()
 
     return f"http://127.0.0.1:{server.effective_port}", stop

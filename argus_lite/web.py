@@ -6,7 +6,7 @@ import traceback
 
 import bottle
 
-from . import errors
+from . import db, errors
 from .errors import ApiError
 from .fields import json_type
 
@@ -153,9 +153,23 @@ def no_content():
 
 
 def absolute_url(path):
-    """scheme://host + path, the host taken from the request (F-5, MED-3)."""
+    """The service's public base URL + path (F-5, MED-3): ARGUS_LITE_PUBLIC_URL, else ARGUS_LITE_FRONTEND_URL,
+    else scheme://Host of the request. The Host header is the client's to choose, so behind a proxy or a
+    cache one of the two must be set, or a client could plant links to another site in cached answers."""
+    base = settings().public_url or settings().frontend_url.rstrip("/")
+    if base:
+        return base + path
     parts = bottle.request.urlparts
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def connect_database():
+    """before_request: this thread's connection; 503 when the database cannot give one in time."""
+    try:
+        db.connect()
+    except db.DatabaseUnavailable:
+        raise bottle.HTTPResponse(errors.encode({"detail": "The database is busy, try again later."}), 503,
+                                  {"Content-Type": "application/json", "Retry-After": "1"}) from None
 
 
 def answer_options():

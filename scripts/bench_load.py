@@ -3,13 +3,14 @@
 
   bench_load.py seed     --url URL --user-token T --source-token T [--n 10000]   dataset through the API
   bench_load.py seed-sql --database-url URL --source-pk P --user-pk U [--n 1000000]  the same shape, direct SQL
-  bench_load.py run      --url URL --user-token T --source-token T [--out FILE] [--pid PID]
+  bench_load.py run      --url URL --user-token T --source-token T [--out FILE] [--pid PID] [--threads N]
 
 The dataset: incidents with 3-4 tags from a fixed vocabulary, levels 1-5, 30% stateless, start times over
 90 days, 20% with a ticket; END events for 40% of the stateful ones and acks for 20% of all. Scenarios:
 wrk (2 threads, 8 connections, 10 s each) on four list pages of 100, one incident, ingest, OTH events and
-acks; then a cursor walk over every stateful=true page. Standard library only (plus psycopg2 for seed-sql
-on PostgreSQL), and wrk.
+acks; then a cursor walk over every stateful=true page. Each rate is also given as a share of the ceiling:
+a hello-world bottle app on waitress with the same threads, measured with wrk in the same run. Standard
+library only (plus psycopg2 for seed-sql on PostgreSQL, bottle and waitress for the ceiling), and wrk.
 """
 import argparse
 import json
@@ -39,7 +40,10 @@ READS = {
                        "&start_time__lte=2026-09-15T00:00:00%2B00:00&level__lte=2&page_size=100",
 }
 
-ARGUS_FIGURES = {  # Argus 2.10.2, gunicorn with 2 workers, PostgreSQL, 10,000 incidents, this machine kind
+# A reference only, not comparable with a run: Argus 2.10.2 (gunicorn, 2 workers, PostgreSQL, 10,000 incidents)
+# as published on 2026-11-26, taken on a machine where the hello-world ceiling did 7,678 req/s. (req/s, p50, p99)
+ARGUS_DATE = "2026-11-26"
+ARGUS_FIGURES = {
     "list_page": (12.3, 579, 832), "list_open_unacked": (11.6, 598, 1180), "list_tags": (11.0, 610, 1190),
     "list_time_level": (11.6, 582, 1110), "get_one": (112, 65, 698), "ingest": (75, 104, 139),
     "event": (117, 66, 145), "ack": (138, 57, 75),
@@ -266,9 +270,11 @@ def wrk(args, path=None, script=None):
 
 def walk(args, query="?stateful=true&page_size=100"):
     url, pages, rows, seen, started = args.url.rstrip("/") + "/api/v2/incidents/" + query, 0, 0, set(), time.time()
-    note = "complete"
+    note, latencies = "complete", []
     while url:
+        asked = time.perf_counter()
         status, body = call(url, args.user_token)
+        latencies.append((time.perf_counter() - asked) * 1000)
         if status != 200:
             return {"error": f"{status} {body!r}"}
         pages, rows = pages + 1, rows + len(body["results"])
@@ -279,8 +285,49 @@ def walk(args, query="?stateful=true&page_size=100"):
             note = "stopped: a whole page of rows already seen"
             break
     took = time.time() - started
+    latencies.sort()
     return {"seconds": round(took, 2), "pages": pages, "rows": rows, "duplicates": rows - len(seen),
-            "rows_per_s": round(rows / took), "note": note}
+            "rows_per_s": round(rows / took), "note": note, "rps": pages / took,
+            "p50_ms": round(latencies[len(latencies) // 2], 2), "p99_ms": round(latencies[len(latencies) * 99 // 100], 2),
+            "non_2xx": 0}
+
+
+HELLO = """
+import sys, bottle, waitress
+app = bottle.Bottle()
+@app.get("/")
+def hello():
+    bottle.response.content_type = "application/json"
+    return b'{"hello":"world"}'
+waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), _quiet=True)
+"""
+
+
+def ceiling(args):
+    """req/s of a hello-world bottle app on waitress with the server's threads, under the same wrk load."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", HELLO, str(port), str(args.threads)],
+                              stderr=subprocess.DEVNULL)     # waitress warns of its queue at every request
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return wrk(argparse.Namespace(**{**vars(args), "url": url}), "/")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def peak_rss_mb(pid):
@@ -298,7 +345,7 @@ def run(args):
         sys.exit(f"no incidents to read ({status}): seed first")
     hi = first["results"][0]["pk"]
     lo = max(1, hi - 5000)
-    result = {"scenarios": {}}
+    result = {"ceiling": ceiling(args), "scenarios": {}}
     for name, path in READS.items():
         result["scenarios"][name] = wrk(args, path)
     result["scenarios"]["get_one"] = wrk(args, f"/api/v2/incidents/{hi}/")
@@ -318,15 +365,22 @@ def run(args):
 
 
 def print_table(result, label):
-    print(f"\n{label}\n| scenario | req/s | p50 ms | p99 ms | non-2xx | Argus req/s | ratio |")
+    top = result["ceiling"]
+    print(f"\n{label}\nceiling: hello-world bottle + waitress, same threads and wrk load: {top['rps']:.0f} req/s "
+          f"(p50 {top['p50_ms']} ms, p99 {top['p99_ms']} ms)")
+    print(f"| scenario | req/s | p50 ms | p99 ms | non-2xx | of the ceiling | Argus 2.10.2 req/s ({ARGUS_DATE}, "
+          "another machine: a reference, not a ratio) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, figures in result["scenarios"].items():
         if "rps" in figures:
-            argus = ARGUS_FIGURES[name][0]
+            argus = ARGUS_FIGURES.get(name, ("",))[0]
+            share = "(one client)" if name == "walk_stateful" else f"{100 * figures['rps'] / top['rps']:.1f}%"
             print(f"| {name} | {figures['rps']:.0f} | {figures['p50_ms']} | {figures['p99_ms']} | "
-                  f"{figures['non_2xx']} | {argus} | x{figures['rps'] / argus:.0f} |")
+                  f"{figures['non_2xx']} | {share} | {argus} |")
     walk_figures = result["scenarios"]["walk_stateful"]
-    print(f"| walk_stateful | {walk_figures} |")
+    print(f"walk_stateful (req/s = pages/s, one client): {walk_figures.get('rows')} rows in "
+          f"{walk_figures.get('seconds')} s, {walk_figures.get('duplicates')} twice, {walk_figures.get('note')}"
+          + (f"; {walk_figures['error']}" if "error" in walk_figures else ""))
     if result.get("peak_rss_mb") is not None:
         print(f"server peak RSS: {result['peak_rss_mb']} MB")
 
@@ -347,6 +401,7 @@ def main():
     run_command.add_argument("--connections", type=int, default=8)
     run_command.add_argument("--out")
     run_command.add_argument("--pid", type=int, help="server process, for its peak RSS")
+    run_command.add_argument("--threads", type=int, default=1, help="the server's threads (for the ceiling)")
     sql = commands.add_parser("seed-sql")
     sql.add_argument("--database-url", required=True)
     sql.add_argument("--source-pk", type=int, required=True)

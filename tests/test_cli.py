@@ -1,6 +1,10 @@
 """The argus-lite command (USR-3): what operators' scripts rely on — output and exit codes."""
+import os
+import pathlib
+import socket
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -100,3 +104,38 @@ def test_main_returns_exit_codes_in_process(empty_database_url):
     assert cli.main(["migrate"], environ={"ARGUS_LITE_DATABASE_URL": empty_database_url}) == 0
     assert cli.main(["token", "ghost"], environ={"ARGUS_LITE_DATABASE_URL": empty_database_url}) == 1
     db.db.obj.close_all()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_on_a_busy_port_is_one_line(migrated):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        answer = run(migrated, "serve", "--port", str(port))
+    assert answer.returncode == 1
+    assert answer.stderr.strip().splitlines()[-1] == \
+        f"argus-lite: cannot serve on 127.0.0.1:{port}: Address already in use"
+    assert "Traceback" not in answer.stderr
+
+
+def test_scripts_run_names_the_port_it_serves_on(tmp_path):
+    port = free_port()
+    script = pathlib.Path(__file__).parent.parent / "scripts" / "run"
+    server = subprocess.Popen([str(script), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env={"ARGUS_LITE_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+                                              "PATH": os.environ["PATH"]})
+    watchdog = threading.Timer(60, server.terminate)     # readline must not wait forever
+    watchdog.start()
+    try:
+        hint = [server.stdout.readline() for _ in range(5)]   # user, password, token and the two-line hint
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        server.wait(timeout=30)
+    assert f"http://127.0.0.1:{port}/api/v2/token-auth/" in "".join(hint)
