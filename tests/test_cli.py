@@ -133,7 +133,9 @@ def test_scripts_run_names_the_port_it_serves_on(tmp_path):
     watchdog = threading.Timer(60, server.terminate)     # readline must not wait forever
     watchdog.start()
     try:
-        hint = [server.stdout.readline() for _ in range(5)]   # user, password, token and the two-line hint
+        hint = []                        # an install line may come first, then user, password, token, the hint
+        while len(hint) < 12 and "token-auth" not in "".join(hint):
+            hint.append(server.stdout.readline())
     finally:
         watchdog.cancel()
         server.terminate()
