@@ -53,7 +53,7 @@ def path_id(config):
     """Route filter for <name:int> (C-9): ASCII digits naming a pk both databases can hold, leading zeros
     allowed; any other segment matches no route (404). Bottle's own filter takes Unicode digits, and a number
     that int() refuses (thousands of digits) answered 400."""
-    return r"0*[0-9]{1,18}", int, str
+    return r"0{0,20}[0-9]{1,18}", int, str
 
 
 def refuse_inexact_path():
@@ -153,12 +153,12 @@ def no_content():
 
 
 def absolute_url(path):
-    """The service's public base URL + path (F-5, MED-3): ARGUS_LITE_PUBLIC_URL, else ARGUS_LITE_FRONTEND_URL,
-    else scheme://Host of the request. The Host header is the client's to choose, so behind a proxy or a
-    cache one of the two must be set, or a client could plant links to another site in cached answers."""
-    base = settings().public_url or settings().frontend_url.rstrip("/")
-    if base:
-        return base + path
+    """The service's public base URL + path (F-5, MED-3): ARGUS_LITE_PUBLIC_URL, else scheme://Host of the
+    request. The Host header is the client's to choose, so behind a proxy or a cache PUBLIC_URL must be set,
+    or a client could plant links to another site in cached answers. FRONTEND_URL is not used: it names the
+    web interface, often on another host than the API."""
+    if settings().public_url:
+        return settings().public_url + path
     parts = bottle.request.urlparts
     return f"{parts.scheme}://{parts.netloc}{path}"
 

@@ -20,8 +20,8 @@ BODY_KEYS = ["name", "type", "username", "password", "base_url", "start_time", "
              "end", "all_day", "filter", "filter_string", "sourceSystemIds", "open", "acked", "stateful",
              "maxlevel", "event_type"]
 ID_TEXTS = ["4", "0", "-1", "01", "+1", " 1", "1.0", "1e3", "0x1", "9223372036854775807",
-            "9223372036854775808", "18446744073709551616", "1" * 5000, "%D9%A1", "%C2%B2", "1%0A", "1%0A%0A",
-            "1%FF2", "%FF", "%00", "1%00", "%ED%A0%80", "1%2F2", "%20"]
+            "9223372036854775808", "18446744073709551616", "1" * 5000, "0" * 5000 + "1", "%D9%A1", "%C2%B2",
+            "1%0A", "1%0A%0A", "1%FF2", "%FF", "%00", "1%00", "%ED%A0%80", "1%2F2", "%20"]
 SEGMENT_TEXTS = ["email", "sms", "nav", "a=1", "k=%C3%A6", "%FF", "%00", "a%0A", "..", "%2F", "x" * 3000,
                  "%ED%A0%80", "a=" + "%FF" * 10]
 
@@ -47,7 +47,8 @@ def path_for(rule):
                      st.tuples(*(segment(kind) for kind in kinds)).map(list), st.sampled_from(["/", ""]))
 
 
-QUERY = st.lists(st.tuples(st.sampled_from(sorted(PARAMS)) | hostile_text, hostile_text | st.just("%FF")),
+QUERY_VALUES = hostile_text | st.sampled_from(["%FF", "1" * 5000, "k=\ud800", "1," * 2000])
+QUERY = st.lists(st.tuples(st.sampled_from(sorted(PARAMS)) | hostile_text, QUERY_VALUES),
                  max_size=3).map(lambda pairs: "&".join(
                      f"{quoted(name)}={value if value == '%FF' else quoted(value)}" for name, value in pairs))
 
@@ -55,7 +56,8 @@ QUERY = st.lists(st.tuples(st.sampled_from(sorted(PARAMS)) | hostile_text, hosti
 HOSTILE = st.sampled_from([2**63, -2**63 - 1, 2**64, 10**30, -1, 0, 1.0, 2.5, True, "²", "١", " 9", "1" * 40,
                            "a\x00b", "a\ud800b", "x\x00@example.org", "\ud800@example.org", "k=\ud800",
                            "k=\x00", '{"sourceSystemIds": [], "tags": ["\ud800"]}',
-                           '{"sourceSystemIds": [], "tags": ["a=\x00"]}', "email", "sms", "EM", "SM",
+                           '{"sourceSystemIds": [], "tags": ["a=\x00"]}',
+                           '{"sourceSystemIds": [], "tags": ["k=\\ud800"]}', "email", "sms", "EM", "SM",
                            "+4791234567", "x@example.org", ["ACK"], {"a": 1}, [1.0], [2**63], [-2**64], [None]])
 KEYS = st.sampled_from(BODY_KEYS) | st.text(max_size=6)
 VALUES = st.recursive(SCALARS | NASTY_TEXT | HOSTILE, lambda inner: st.lists(inner, max_size=3)

@@ -151,6 +151,21 @@ def test_filter_string_and_tags(api, end_user, parts, text, message):  # NF-3, N
     assert answer == {"filter": {"tags": {"0": [message]}}}
 
 
+def test_escaped_surrogate_inside_filter_texts(api, end_user, parts):  # NF-3, N-9
+    """A surrogate written as a JSON escape passes the body's own check; the tag reader refuses it."""
+    filter_string = '{"sourceSystemIds": [], "tags": ["k=\\ud800"]}'
+    answer = refused(api, "PATCH", f"{NP}/filters/{parts['filter']}/", {"filter_string": filter_string}, end_user)
+    assert answer == {"filter_string": [NOT_TEXT]}
+    answer = refused(api, "POST", f"{NP}/filterpreview/", '{"sourceSystemIds": [], "tags": ["k=\\ud800"]}',
+                     end_user)
+    assert "tags" in json.dumps(answer)
+
+
+def test_source_id_of_thousands_of_digits(api, end_user, source):  # F-1
+    make_incident(source)
+    assert api.get(f"/api/v2/incidents/?source__id__in={BIG_INT}", headers=end_user.headers).json["results"] == []
+
+
 # Paths: matched exactly as sent, or 404 (C-3, C-9) ------------------------------------------------
 
 @pytest.mark.parametrize("path", [
@@ -162,6 +177,7 @@ def test_filter_string_and_tags(api, end_user, parts, text, message):  # NF-3, N
     "/api/v2/incidents/%C2%B9/",            # SUPERSCRIPT ONE
     "/api/v2/incidents/-1/",
     f"/api/v2/incidents/{BIG_INT}/",
+    "/api/v2/incidents/" + "0" * 5000 + "1/",   # leading zeros do not make a number int() refuses
     "/api/v2/incidents/9223372036854775808/",
     f"{NP}/timeslots/18446744073709551616/",
     f"{NP}/destinations/9223372036854775808/duplicate/",

@@ -9,13 +9,13 @@ import re
 import urllib.parse
 
 from .. import times
+from ..fields import text_problem
 
 BOOLEAN_MESSAGE = "Enter a valid boolean: true, false, 1 or 0."
 NUMBER_MESSAGE = "Enter a number."
 DATETIME_MESSAGE = "Enter a valid date/time."
 TAGS_MESSAGE = 'Enter a valid key-value construct: "key=value", where key and value are strings.'
 CHOICE_MESSAGE = "Select a valid choice. That choice is not one of the available choices."
-NULL_MESSAGE = "Null characters are not allowed."      # as Django's form fields; PostgreSQL text has none
 
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")   # F-8: sign and fraction, no exponent
 TAG_ITEM = re.compile(r"[a-z0-9_]+=.+")                        # F-2
@@ -166,7 +166,8 @@ def flag(term_class, invert=False):
 
 
 def source_ids(text):
-    numbers = [int(item) if item.isascii() and item.isdigit() else as_number(item) for item in items(text)]
+    numbers = [int(item) if item.isascii() and item.isdigit() and len(item) <= 19 else as_number(item)
+               for item in items(text)]
     return SourceIds(frozenset(int(number) for number in numbers
                                if number == int(number) and 0 < number <= MAX_PK))
 
@@ -233,8 +234,9 @@ def parse(params, table):
         if not text.strip():
             continue                          # F-1: empty is the same as absent
         try:
-            if "\x00" in text:
-                raise Invalid(NULL_MESSAGE)
+            problem = text_problem(text)     # NUL, lone surrogates: neither database can bind them
+            if problem:
+                raise Invalid(problem)
             term = param.read(text)
         except Invalid as error:
             errors[name] = [str(error)]
