@@ -15,6 +15,7 @@ import pytest
 
 from argus_lite.query import StatementCache
 from argus_lite.query.parse import SourceIds
+from argus_lite.routes.incident_lists import PAGE_STATEMENTS
 
 ARGUS_LITE = pathlib.Path(sys.executable).with_name("argus-lite")
 REQUESTS, IDS = 600, 30_000
@@ -95,3 +96,10 @@ def test_the_cache_never_keeps_a_key_with_a_long_list():
     long_key = ((SourceIds(frozenset(range(1, 1000))),), None)
     assert cache.get(long_key, lambda: "made", lambda statement: 10) == "made"
     assert not cache.entries
+
+
+def test_page_size_is_a_parameter_not_a_cache_key(api, end_user):  # F-4
+    PAGE_STATEMENTS.clear()
+    for page_size in range(1, 41):
+        api.get(f"/api/v2/incidents/?page_size={page_size}&source__id__in=1,2", headers=end_user.headers)
+    assert len(PAGE_STATEMENTS.entries) == 1
