@@ -112,8 +112,8 @@ def read_owned_name(value, model, user, row, taken_message, may_be_null=False):
         raise Invalid(["This field may not be null."])
     if not isinstance(value, str):
         raise Invalid(["Not a valid string."])
-    if text_problem(value):           # NUL, lone surrogates: neither database stores them
-        raise Invalid([text_problem(value)])
+    if problem := text_problem(value):           # NUL, lone surrogates: neither database stores them
+        raise Invalid([problem])
     if not value.strip() and not may_be_null:
         raise Invalid(["This field may not be blank."])
     if len(value) > 40:

@@ -39,7 +39,7 @@ def log_in(guard):
              if not isinstance(body[name], str) or not body[name]}
     if blank:
         raise errors.field_errors(blank)
-    unstorable = {name: [text_problem(body[name])] for name in ("username", "password") if text_problem(body[name])}
+    unstorable = {name: [problem] for name in ("username", "password") if (problem := text_problem(body[name]))}
     if unstorable:
         raise errors.field_errors(unstorable)
     # The socket's peer: a forwarded-for header is the client's to choose.

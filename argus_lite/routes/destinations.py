@@ -150,8 +150,8 @@ def read_label(value, user, slug, row):
         return None
     if not isinstance(value, str):
         raise errors.field_error("label", "Not a valid string.")
-    if text_problem(value):
-        raise errors.field_error("label", text_problem(value))
+    if problem := text_problem(value):
+        raise errors.field_error("label", problem)
     if len(value) > 50:
         raise errors.field_error("label", "Ensure this field has no more than 50 characters.")
     if others(user, slug, row).where(Destination.label == value).exists():

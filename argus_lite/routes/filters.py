@@ -135,8 +135,8 @@ def read_filter_string(value):
         raise ValueError(["This field may not be null."])
     if not isinstance(value, str):
         raise ValueError(["Not a valid string."])
-    if text_problem(value):
-        raise ValueError([text_problem(value)])
+    if problem := text_problem(value):
+        raise ValueError([problem])
     messages = filter_string_problems(value)
     if messages:
         raise ValueError(messages)
