@@ -80,12 +80,12 @@ def open_slow_sockets(url, count):
     return sockets
 
 
-def trickle(sockets, every, stop):
-    """One more header line on each socket every `every` seconds, as a slowloris client does."""
+def trickle(sockets, every, stop, data=b"X-Slow: 1\r\n"):
+    """data (one more header line) on each socket every `every` seconds, as a slowloris client does."""
     while not stop.wait(every):
         for sock in sockets:
             try:
-                sock.sendall(b"X-Slow: 1\r\n")
+                sock.sendall(data)
             except OSError:
                 pass
 
@@ -117,6 +117,22 @@ def test_a_request_head_trickling_in_is_dropped_after_the_channel_timeout(serve_
     try:
         sock.settimeout(20)
         assert sock.recv(100) == b""    # closed by the server although a line came every half second
+    finally:
+        stop.set()
+        feeder.join()
+        sock.close()
+
+
+def test_a_request_body_trickling_in_is_dropped_after_the_channel_timeout(serve_sqlite):
+    url = serve_sqlite(channel_timeout=2)
+    sock = socket.create_connection(address(url), timeout=10)
+    sock.sendall(b"POST /api/v2/token-auth/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 1000000\r\n\r\n")
+    stop = threading.Event()
+    feeder = threading.Thread(target=trickle, args=([sock], 0.5, stop, b" "), daemon=True)
+    feeder.start()
+    try:
+        assert sock.recv(100) == b""    # closed by the server although a byte came every half second
     finally:
         stop.set()
         feeder.join()
