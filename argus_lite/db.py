@@ -183,6 +183,16 @@ def stop_checkpoints():
         checkpointer = None
 
 
+def violates_unique(error, table, columns):
+    """Whether the IntegrityError error is a row breaking the UNIQUE (columns) constraint of table: SQLite
+    names the columns in its message, PostgreSQL the constraint, by default <table>_<columns>_key."""
+    driver_error = getattr(error, "orig", None)      # what peewee wrapped: sqlite3's or psycopg2's error
+    if is_sqlite():
+        return str(driver_error) == "UNIQUE constraint failed: " + ", ".join(f"{table}.{name}" for name in columns)
+    diagnostics = getattr(driver_error, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == "_".join((table, *columns, "key"))
+
+
 class Prepared:
     """A peewee query compiled once per backend and run again with new values.
 
