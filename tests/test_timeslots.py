@@ -106,14 +106,14 @@ def test_list_costs_a_fixed_number_of_queries(api, end_user):  # TS-2
 def test_racing_replacements_leave_one_recurrence(api, wsgi_app, end_user):  # TS-5, C-10
     """The last write wins: the timeslot row is locked while its recurrences are replaced."""
     from argus_lite.testing import serve_in_thread
-    from tests.test_incident_races import race
+    from tests.racing import race
 
     pk = api.post_json(TS.format(v="v2"), OFFICE, headers=end_user.headers, status=201).json["pk"]
     base, stop = serve_in_thread(wsgi_app, threads=10)
     try:
         bodies = [{"time_recurrences": [{"days": [day % 7 + 1], "start": "08:00", "end": "09:00"}]}
                   for day in range(10)]
-        answers = race(f"{base}{TS.format(v='v2')}{pk}/", end_user.token, bodies, method="PATCH")
+        answers = race(f"{base}{TS.format(v='v2')}{pk}/", bodies, end_user.token, method="PATCH")
     finally:
         stop()
     assert [status for status, _ in answers] == [200] * 10
