@@ -111,7 +111,9 @@ def sqlite_write_transaction():
 # every CHECKPOINT_SECONDS: first beside the writers (the bulk of the copying and syncing), then holding the
 # writer lock for the few pages written meanwhile, so that the WAL is copied whole and the next writer
 # starts it from the beginning again (without that pause it would grow for as long as writes keep coming).
+# Nothing else checkpoints, so the thread outlives any failure: it logs it and tries again after a pause.
 CHECKPOINT_SECONDS = 0.5
+CHECKPOINT_RETRY_SECONDS = 5
 checkpointer = None
 
 
@@ -121,21 +123,30 @@ class Checkpointer(threading.Thread):
         self.path, self.stopped = path, threading.Event()
 
     def run(self):
-        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        try:
-            while not self.stopped.wait(CHECKPOINT_SECONDS):
-                try:
-                    if checkpoint(connection) > 0:
-                        with SQLITE_WRITER:
-                            checkpoint(connection)
-                except sqlite3.Error as error:   # a locked or vanished file: writes go on, the next turn retries
-                    log.warning("checkpoint of %s failed: %s", self.path, error)
-        finally:
+        connection = None
+        while not self.stopped.wait(CHECKPOINT_SECONDS):
+            try:
+                if connection is None:
+                    connection = checkpoint_connection(self.path)
+                if checkpoint(connection) > 0:
+                    with SQLITE_WRITER:
+                        checkpoint(connection)
+            except Exception:   # a locked or vanished file, or worse: writes go on, a later turn retries
+                log.exception("checkpoint of %s failed, next try in %s s", self.path, CHECKPOINT_RETRY_SECONDS)
+                if connection is not None:
+                    connection.close()
+                    connection = None
+                self.stopped.wait(CHECKPOINT_RETRY_SECONDS)
+        if connection is not None:
             connection.close()
 
     def stop(self):
         self.stopped.set()
         self.join()
+
+
+def checkpoint_connection(path):
+    return sqlite3.connect(path, isolation_level=None, timeout=30)
 
 
 def checkpoint(connection):
@@ -145,15 +156,24 @@ def checkpoint(connection):
 
 
 def start_checkpoints():
-    """On a SQLite file: request connections stop checkpointing, a Checkpointer thread does it instead."""
+    """On a SQLite file: request connections stop checkpointing, a Checkpointer thread does it instead;
+    when a first checkpoint fails here, there is no thread and SQLite checkpoints in the commits as usual."""
     global checkpointer
     stop_checkpoints()
     if not is_sqlite() or db.obj.database == ":memory:":
         return
-    db.obj.init(db.obj.database, pragmas={**SQLITE_PRAGMAS, "wal_autocheckpoint": 0})
+    try:
+        with contextlib.closing(checkpoint_connection(db.obj.database)) as connection:
+            checkpoint(connection)
+    except Exception:
+        log.exception("no checkpoint thread for %s: SQLite checkpoints in the commits", db.obj.database)
+        pragmas = SQLITE_PRAGMAS
+    else:
+        pragmas = {**SQLITE_PRAGMAS, "wal_autocheckpoint": 0}
+        checkpointer = Checkpointer(db.obj.database)
+        checkpointer.start()
+    db.obj.init(db.obj.database, pragmas=pragmas)
     db.obj.close_idle()                  # connections opened before keep their own setting
-    checkpointer = Checkpointer(db.obj.database)
-    checkpointer.start()
 
 
 def stop_checkpoints():
@@ -161,6 +181,16 @@ def stop_checkpoints():
     if checkpointer is not None:
         checkpointer.stop()
         checkpointer = None
+
+
+def violates_unique(error, table, columns):
+    """Whether the IntegrityError error is a row breaking the UNIQUE (columns) constraint of table: SQLite
+    names the columns in its message, PostgreSQL the constraint, by default <table>_<columns>_key."""
+    driver_error = getattr(error, "orig", None)      # what peewee wrapped: sqlite3's or psycopg2's error
+    if is_sqlite():
+        return str(driver_error) == "UNIQUE constraint failed: " + ", ".join(f"{table}.{name}" for name in columns)
+    diagnostics = getattr(driver_error, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == "_".join((table, *columns, "key"))
 
 
 class Prepared:

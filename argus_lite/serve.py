@@ -77,19 +77,19 @@ def error_detail(error, adjustments):
 
 
 class Channel(HTTPChannel):
-    """waitress closes a connection idle for channel_timeout; a request head trickling in a line at a
-    time (slowloris) would count as activity and hold its connection forever. Here the time a head takes
-    counts from its first byte, so a head must arrive whole within channel_timeout."""
+    """waitress closes a connection idle for channel_timeout; a request trickling in a few bytes at a time
+    (slowloris, in its head or its body) would count as activity and hold its connection forever. Here the
+    time a request takes counts from its first byte, so a request must arrive whole within channel_timeout."""
 
     error_task_class = JsonErrorTask
-    head = None          # (the request whose head is being read, when its first byte came)
+    started = None       # (the request being read, when its first byte came)
 
     def handle_read(self):
         super().handle_read()
-        request = self.request
-        if request is None or request.headers_finished:
-            self.head = None
-        elif self.head is None or self.head[0] is not request:
-            self.head = (request, self.last_activity)
+        request = self.request          # waitress sets it back to None once a request is complete
+        if request is None:
+            self.started = None
+        elif self.started is None or self.started[0] is not request:
+            self.started = (request, self.last_activity)
         else:
-            self.last_activity = self.head[1]
+            self.last_activity = self.started[1]

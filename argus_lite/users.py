@@ -21,6 +21,10 @@ class UsernameTaken(UserError):
     pass
 
 
+class SourceSystemTaken(UserError):
+    """A source system of this name and type exists already (SRC-2)."""
+
+
 def create_user(username, password=None, email="", is_superuser=False, first_name="", last_name=""):
     """A user with its default timeslot (MOD-1b) and synced email destination (MOD-1c)."""
     if not USERNAME.fullmatch(username or ""):
@@ -63,7 +67,7 @@ def create_source_system(name, type_name, base_url="", username=None):
     with write_transaction():
         kind, _ = SourceSystemType.get_or_create(name=type_name)
         if SourceSystem.select().where((SourceSystem.name == name) & (SourceSystem.type == kind)).exists():
-            raise UserError(f"a source system {name!r} of type {type_name!r} already exists")
+            raise SourceSystemTaken(f"a source system {name!r} of type {type_name!r} already exists")
         wanted = username or name
         try:
             user = create_user(wanted)
@@ -72,5 +76,5 @@ def create_source_system(name, type_name, base_url="", username=None):
         try:
             return SourceSystem.create(name=name, type=kind, user=user, base_url=base_url or "")
         except IntegrityError:
-            raise UserError(f"a source system {name!r} of type {type_name!r} already exists") from None
+            raise SourceSystemTaken(f"a source system {name!r} of type {type_name!r} already exists") from None
 

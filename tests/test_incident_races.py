@@ -1,40 +1,11 @@
 """Racing writers against real waitress: one winner, clean 400s for the others, never a 500 (INC-4, EV-2, C-10)."""
-import json
-import threading
-import urllib.error
-import urllib.request
-
 from argus_lite.models import Event, Incident, Tag
 from argus_lite.testing import serve_in_thread
 from tests.factories import make_incident
+from tests.racing import race
 
 RACERS = 8
 DUPLICATE = {"source_incident_id": ["An incident with this source_incident_id already exists for this source."]}
-
-
-def send(url, token, body, method="POST"):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
-                                     headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def race(url, token, bodies, method="POST"):
-    """Send every body at once from its own thread; the answers in body order."""
-    start, answers = threading.Barrier(len(bodies)), [None] * len(bodies)
-
-    def run(index):
-        start.wait()
-        answers[index] = send(url, token, bodies[index], method)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 def test_same_source_incident_id_yields_one_incident(wsgi_app, source):  # INC-4
@@ -42,7 +13,7 @@ def test_same_source_incident_id_yields_one_incident(wsgi_app, source):  # INC-4
     try:
         body = {"start_time": "2024-05-02T08:15:00+02:00", "source_incident_id": "889",
                 "tags": [{"tag": "race=new"}]}
-        answers = race(f"{base}/api/v2/incidents/", source.token, [body] * RACERS)
+        answers = race(f"{base}/api/v2/incidents/", [body] * RACERS, source.token)
     finally:
         stop()
     statuses = sorted(status for status, _ in answers)
@@ -56,7 +27,7 @@ def test_new_shared_tag_created_by_racing_posts(wsgi_app, source):  # MOD-6, TAG
     try:
         bodies = [{"start_time": "2024-05-02T08:15:00+02:00", "source_incident_id": str(i),
                    "tags": [{"tag": "shared=one"}, {"tag": f"own={i}"}]} for i in range(RACERS)]
-        answers = race(f"{base}/api/v2/incidents/", source.token, bodies)
+        answers = race(f"{base}/api/v2/incidents/", bodies, source.token)
     finally:
         stop()
     assert [status for status, _ in answers] == [201] * RACERS
@@ -68,7 +39,7 @@ def test_racing_end_events_close_once(wsgi_app, source):  # EV-2 (one END), SM-2
     base, stop = serve_in_thread(wsgi_app, threads=RACERS)
     try:
         body = {"type": "END", "timestamp": "2024-05-02T11:00:00+02:00"}
-        answers = race(f"{base}/api/v2/incidents/{incident.id}/events/", source.token, [body] * RACERS)
+        answers = race(f"{base}/api/v2/incidents/{incident.id}/events/", [body] * RACERS, source.token)
     finally:
         stop()
     assert sorted(status for status, _ in answers) == [201] + [400] * (RACERS - 1)
@@ -81,7 +52,7 @@ def test_bulk_requests_in_opposite_orders_never_deadlock(wsgi_app, source):  # B
     base, stop = serve_in_thread(wsgi_app, threads=RACERS)
     try:
         bodies = [{"ids": pks if i % 2 else pks[::-1], "ticket_url": f"https://t.example/{i}"} for i in range(RACERS)]
-        answers = race(f"{base}/api/v2/incidents/ticket_url/bulk/", source.token, bodies)
+        answers = race(f"{base}/api/v2/incidents/ticket_url/bulk/", bodies, source.token)
     finally:
         stop()
     assert [status for status, _ in answers] == [201] * RACERS

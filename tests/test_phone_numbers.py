@@ -35,6 +35,22 @@ def test_rejections(api, end_user, body, message):  # PHN-2, PHN-4
     assert Destination.select().where(Destination.media == "sms").count() == 1
 
 
+def test_only_a_second_row_with_the_number_is_a_taken_number(api, end_user):  # PHN-4, PHN-5
+    """What stored_once reports as "Phone number already exists": a row breaking the (user, media, address)
+    uniqueness, not one breaking another constraint of destination, such as its label's."""
+    from peewee import IntegrityError
+
+    from argus_lite.db import violates_unique, write_transaction
+
+    Destination.create(user=end_user.pk, media="sms", address="+4791234567", label="work")
+    for other_row, is_taken_number in [({"address": "+4791234567"}, True),
+                                       ({"address": "+4792345678", "label": "work"}, False)]:
+        with pytest.raises(IntegrityError) as refused, write_transaction():
+            Destination.create(user=end_user.pk, media="sms", **other_row)
+        assert violates_unique(refused.value, "destination", ("user_id", "media_id", "address")) is is_taken_number
+    assert Destination.select().where(Destination.media == "sms").count() == 1
+
+
 def test_put_and_patch_answer_201(api, end_user):  # PHN-5
     pk = api.post_json(PHN, {"phone_number": "+4791234567"}, headers=end_user.headers).json["pk"]
     assert api.put_json(f"{PHN}{pk}/", {"phone_number": "+4791234567"}, headers=end_user.headers,

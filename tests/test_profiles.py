@@ -162,7 +162,7 @@ def test_null_pks_are_field_errors(api, end_user, parts):  # NP-3, C-2
 def test_racing_replacements_of_filters_leave_the_last(api, wsgi_app, end_user, parts):  # NP-7, C-10
     """Saving the profile row first holds its lock while its filters are replaced: one set survives."""
     from argus_lite.testing import serve_in_thread
-    from tests.test_incident_races import race
+    from tests.racing import race
 
     timeslot, filter_, _number = parts
     filters = [api.post_json(f"{NP.format(v='v2')}filters/", {"name": f"f{n}", "filter": {"tags": [f"a={n}"]}},
@@ -171,7 +171,7 @@ def test_racing_replacements_of_filters_leave_the_last(api, wsgi_app, end_user, 
                        headers=end_user.headers, status=201).json["pk"]
     base, stop = serve_in_thread(wsgi_app, threads=10)
     try:
-        answers = race(f"{base}{NP.format(v='v2')}{pk}/", end_user.token, [{"filters": [f]} for f in filters],
+        answers = race(f"{base}{NP.format(v='v2')}{pk}/", [{"filters": [f]} for f in filters], end_user.token,
                        method="PATCH")
     finally:
         stop()

@@ -1,6 +1,5 @@
 """Racing requests on one key through real waitress threads: a 200/201 or the contract's 400, never a 500
 (A-1, A-6, SRC-2, PHN-4)."""
-import json
 import threading
 import urllib.error
 import urllib.request
@@ -10,6 +9,7 @@ import pytest
 from argus_lite.models import Destination, SourceSystem, SourceSystemType, Token, User
 from argus_lite.testing import serve_in_thread
 from tests.conftest import settings_for
+from tests.racing import race, send
 
 THREADS = 8
 
@@ -25,33 +25,6 @@ def live_url(wsgi_app):
     url, stop = serve_in_thread(wsgi_app, threads=THREADS)
     yield url
     stop()
-
-
-def send(url, body, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def race(url, bodies, token=None):
-    """Send every body at once from its own thread; the answers in body order."""
-    start, answers = threading.Barrier(len(bodies)), [None] * len(bodies)
-
-    def run(index):
-        start.wait()
-        answers[index] = send(url, bodies[index], token)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 def works(url, key):
@@ -112,16 +85,9 @@ def test_phone_number_edits_racing_to_one_number_store_one(live_url, end_user): 
     start, answers = threading.Barrier(len(numbers)), []
 
     def edit(pk):
-        request = urllib.request.Request(
-            f"{live_url}/api/v1/auth/phone-number/{pk}/", method="PUT",
-            data=json.dumps({"phone_number": "+4722334455"}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Token {end_user.token}"})
         start.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=60) as answer:
-                answers.append(answer.status)
-        except urllib.error.HTTPError as error:
-            answers.append(error.code)
+        answers.append(send(f"{live_url}/api/v1/auth/phone-number/{pk}/", {"phone_number": "+4722334455"},
+                            end_user.token, method="PUT")[0])
     threads = [threading.Thread(target=edit, args=(pk,)) for pk in numbers]
     for thread in threads:
         thread.start()

@@ -80,12 +80,12 @@ def open_slow_sockets(url, count):
     return sockets
 
 
-def trickle(sockets, every, stop):
-    """One more header line on each socket every `every` seconds, as a slowloris client does."""
+def trickle(sockets, every, stop, data=b"X-Slow: 1\r\n"):
+    """data (one more header line) on each socket every `every` seconds, as a slowloris client does."""
     while not stop.wait(every):
         for sock in sockets:
             try:
-                sock.sendall(b"X-Slow: 1\r\n")
+                sock.sendall(data)
             except OSError:
                 pass
 
@@ -117,6 +117,22 @@ def test_a_request_head_trickling_in_is_dropped_after_the_channel_timeout(serve_
     try:
         sock.settimeout(20)
         assert sock.recv(100) == b""    # closed by the server although a line came every half second
+    finally:
+        stop.set()
+        feeder.join()
+        sock.close()
+
+
+def test_a_request_body_trickling_in_is_dropped_after_the_channel_timeout(serve_sqlite):
+    url = serve_sqlite(channel_timeout=2)
+    sock = socket.create_connection(address(url), timeout=10)
+    sock.sendall(b"POST /api/v2/token-auth/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 1000000\r\n\r\n")
+    stop = threading.Event()
+    feeder = threading.Thread(target=trickle, args=([sock], 0.5, stop, b" "), daemon=True)
+    feeder.start()
+    try:
+        assert sock.recv(100) == b""    # closed by the server although a byte came every half second
     finally:
         stop.set()
         feeder.join()
@@ -296,3 +312,43 @@ def test_a_server_copies_its_writes_into_the_database_file_beside_the_requests(s
         time.sleep(0.2)
     with db.db.connection_context():    # request connections leave checkpoints to the server's thread
         assert db.db.execute_sql("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+
+
+def test_the_checkpoint_thread_outlives_its_failures(serve_sqlite, tmp_path, monkeypatch):
+    import sqlite3
+
+    real_connect, refused = sqlite3.connect, []
+
+    def connect_refused_twice_in_the_checkpoint_thread(*args, **kwargs):
+        if threading.current_thread().name == "argus-lite-checkpoints" and len(refused) < 2:
+            refused.append(args[0])
+            raise RuntimeError("no connection for now")     # not even a sqlite3.Error
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect_refused_twice_in_the_checkpoint_thread)
+    monkeypatch.setattr(db, "CHECKPOINT_RETRY_SECONDS", 0.2)
+    url = serve_sqlite()
+    source = make_source()
+    for number in range(5):
+        assert post_incident(url, source.token, number)[0] == 201
+    deadline = time.monotonic() + 10
+    while rows_in_the_database_file_alone(tmp_path / "argus_lite.sqlite3", tmp_path) < 5:
+        assert time.monotonic() < deadline, "the WAL was not checkpointed"
+        time.sleep(0.2)
+    assert len(refused) == 2
+
+
+def test_without_a_checkpoint_thread_sqlite_checkpoints_in_the_commits(serve_sqlite, monkeypatch):
+    import sqlite3
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    url = serve_sqlite()
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite3, "connect", refuse)
+        db.start_checkpoints()          # as a server starts: its first checkpoint fails
+    assert db.checkpointer is None
+    assert get_status(f"{url}/api/") == 200
+    with db.db.connection_context():
+        assert db.db.execute_sql("PRAGMA wal_autocheckpoint").fetchone() == (1000,)

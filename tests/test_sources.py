@@ -1,7 +1,10 @@
 """Source systems and source types (SRC-1…SRC-5, MOD-3, MOD-4, auth.md §4)."""
+import secrets
+
 import pytest
 
 from argus_lite.models import SourceSystem, SourceSystemType, User
+from tests.factories import make_user
 
 V = ["v1", "v2"]
 
@@ -49,6 +52,21 @@ def test_superuser_creates_source_and_its_user(api, admin, source, version):  # 
 def test_create_source_errors(api, admin, source, sent, expected):  # SRC-2
     before = SourceSystem.select().count(), User.select().count()
     assert api.post_json("/api/v2/incidents/sources/", sent, headers=admin.headers, status=400).json == expected
+    assert (SourceSystem.select().count(), User.select().count()) == before
+
+
+def test_only_a_duplicate_name_and_type_is_reported_as_one(api, admin, source, monkeypatch):  # SRC-2
+    """The answer follows the kind of problem, whatever words the problem's message holds."""
+    answer = api.post_json("/api/v2/incidents/sources/", {"name": "already exists", "type": "nav"},
+                           headers=admin.headers, status=400).json
+    assert answer == {"non_field_errors": ["invalid username 'already exists': use letters, digits and @.+-_ "
+                                           "(at most 150)"]}
+    make_user("zbx"), make_user("zbx_ABC123")
+    monkeypatch.setattr(secrets, "token_hex", lambda size: "abc123")  # the suffixed username is taken too
+    before = SourceSystem.select().count(), User.select().count()
+    answer = api.post_json("/api/v2/incidents/sources/", {"name": "zbx", "type": "nav"},
+                           headers=admin.headers, status=400).json
+    assert answer == {"non_field_errors": ["a user named 'zbx_ABC123' already exists"]}
     assert (SourceSystem.select().count(), User.select().count()) == before
 
 

@@ -106,15 +106,39 @@ def test_list_costs_a_fixed_number_of_queries(api, end_user):  # TS-2
 def test_racing_replacements_leave_one_recurrence(api, wsgi_app, end_user):  # TS-5, C-10
     """The last write wins: the timeslot row is locked while its recurrences are replaced."""
     from argus_lite.testing import serve_in_thread
-    from tests.test_incident_races import race
+    from tests.racing import race
 
     pk = api.post_json(TS.format(v="v2"), OFFICE, headers=end_user.headers, status=201).json["pk"]
     base, stop = serve_in_thread(wsgi_app, threads=10)
     try:
         bodies = [{"time_recurrences": [{"days": [day % 7 + 1], "start": "08:00", "end": "09:00"}]}
                   for day in range(10)]
-        answers = race(f"{base}{TS.format(v='v2')}{pk}/", end_user.token, bodies, method="PATCH")
+        answers = race(f"{base}{TS.format(v='v2')}{pk}/", bodies, end_user.token, method="PATCH")
     finally:
         stop()
     assert [status for status, _ in answers] == [200] * 10
     assert TimeRecurrence.select().where(TimeRecurrence.timeslot == pk).count() == 1
+
+
+def test_a_locked_timeslot_leaves_profiles_naming_it_writable(api, database_url, end_user):  # TS-5
+    """The replacement's row lock must not conflict with the KEY SHARE lock a foreign-key check takes."""
+    if database_url.startswith("sqlite:"):
+        pytest.skip("SQLite takes no row locks: its write lock serializes every writer")
+    import psycopg2
+
+    from argus_lite.db import write_transaction
+    from argus_lite.routes.timeslots import lock
+
+    pk = api.post_json(TS.format(v="v2"), OFFICE, headers=end_user.headers, status=201).json["pk"]
+    profile_writer = psycopg2.connect(database_url)
+    try:
+        with write_transaction():
+            lock(Timeslot.get_by_id(pk))
+            with profile_writer.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")     # queued behind the lock: LockNotAvailable
+                cursor.execute('INSERT INTO "notification_profile" ("user_id", "name", "timeslot_id") '
+                               "VALUES (%s, 'Nights', %s)", (end_user.pk, pk))
+            profile_writer.commit()
+    finally:
+        profile_writer.close()
+    assert NotificationProfile.select().where(NotificationProfile.timeslot == pk).count() == 1

@@ -4,7 +4,7 @@ import contextlib
 from peewee import IntegrityError
 
 from .. import auth, errors, web
-from ..db import db, write_transaction
+from ..db import violates_unique, write_transaction
 from ..models import Destination
 from ..models.notify import owned
 from ..notify import media
@@ -81,11 +81,13 @@ def number_or_404(number_pk, user):
 @contextlib.contextmanager
 def stored_once():
     """The write of a number, whose uniqueness a request racing this one may have taken since
-    read_number looked (PHN-4, PHN-5)."""
+    read_number looked (PHN-4, PHN-5); any other refusal is no taken number."""
     try:
-        with write_transaction(), db.atomic():
+        with write_transaction():
             yield
-    except IntegrityError:
+    except IntegrityError as error:
+        if not violates_unique(error, "destination", ("user_id", "media_id", "address")):
+            raise
         raise errors.field_error("phone_number", ALREADY_EXISTS) from None
 
 

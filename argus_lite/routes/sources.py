@@ -63,9 +63,10 @@ def create_source():
         with write_transaction():
             created = users.create_source_system(values["name"], values["type"], base_url=values["base_url"],
                                                  username=values["username"])
+    except users.SourceSystemTaken:
+        raise errors.field_error("non_field_errors", DUPLICATE) from None
     except users.UserError as problem:
-        raise errors.field_error("non_field_errors", DUPLICATE if "already exists" in str(problem)
-                                 else str(problem)) from None
+        raise errors.field_error("non_field_errors", str(problem)) from None
     web.created()
     return serialize.source(created)
 

@@ -84,9 +84,10 @@ def timeslot_or_404(timeslot_pk, user):
 def lock(timeslot):
     """Racing replacements of the recurrences queue on the timeslot's row, so the last one wins (TS-5);
     without it each deleted only the rows it saw and PostgreSQL kept the union. SQLite's write lock
-    already serializes them."""
+    already serializes them. NO KEY UPDATE: a plain FOR UPDATE would also queue every profile write naming
+    this timeslot, whose foreign-key check takes a KEY SHARE lock on its row."""
     if not is_sqlite():
-        list(Timeslot.select(Timeslot.id).where(Timeslot.id == timeslot.id).for_update())
+        list(Timeslot.select(Timeslot.id).where(Timeslot.id == timeslot.id).for_update("FOR NO KEY UPDATE"))
 
 
 def shown(timeslot):
