@@ -68,6 +68,14 @@ def text(value):
     return str(value)
 
 
+def header_value(value):
+    """Text that goes into every email's header as it is (the From address): one line, no control characters,
+    else every message would be parked as failed."""
+    if re.search(r"[\x00-\x1f\x7f]", str(value)):
+        raise ValueError(f"holds a line break or control character: {value!r}")
+    return str(value)
+
+
 def base_url(text):
     url = str(text).strip().rstrip("/")
     if url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", url):
@@ -88,7 +96,7 @@ SETTINGS = (
     ("EMAIL_USE_TLS", as_bool, "false"),
     ("EMAIL_HOST_USER", text, ""),
     ("EMAIL_HOST_PASSWORD", text, ""),
-    ("DEFAULT_FROM_EMAIL", text, "argus@localhost"),
+    ("DEFAULT_FROM_EMAIL", header_value, "argus@localhost"),
     ("NOTIFICATION_SUBJECT_PREFIX", text, "[Argus] "),
     ("SMS_GATEWAY_ADDRESS", text, ""),
     ("MEDIA", word_list, "email,sms"),

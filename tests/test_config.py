@@ -32,6 +32,8 @@ def test_unprefixed_token_lifetime_is_accepted():
     ("ARGUS_LITE_EMAIL_PORT", "x", "ARGUS_LITE_EMAIL_PORT: not an integer: 'x'"),
     ("ARGUS_LITE_TIME_ZONE", "Mars/Base", "ARGUS_LITE_TIME_ZONE: unknown time zone: 'Mars/Base'"),
     ("ARGUS_LITE_SEND_NOTIFICATIONS", "maybe", "ARGUS_LITE_SEND_NOTIFICATIONS: not a boolean: 'maybe'"),
+    ("ARGUS_LITE_DEFAULT_FROM_EMAIL", "argus@x\nBcc: y@z",
+     "ARGUS_LITE_DEFAULT_FROM_EMAIL: holds a line break or control character: 'argus@x\\nBcc: y@z'"),
     ("ARGUS_LITE_DATABASE_URL", "mysql://x", "ARGUS_LITE_DATABASE_URL: must start with sqlite:/// or postgresql://: 'mysql://x'"),
 ])
 def test_bad_values_name_the_variable(name, value, message):
