@@ -1,6 +1,7 @@
 """The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup | notifications."""
 import argparse
 import os
+import re
 import secrets
 import sys
 
@@ -185,7 +186,9 @@ def print_outbox(counts, failed_rows):
 
 def printable(text):
     """Control characters as \\xNN escapes, so that a stored address cannot garble the terminal."""
-    return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
+    from .notify.messages import CONTROL_CHARACTERS
+
+    return re.sub(f"[{CONTROL_CHARACTERS}]", lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def require_schema():

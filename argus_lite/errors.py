@@ -17,6 +17,11 @@ class ApiError(Exception):
         self.status, self.body, self.headers = status, body, headers or {}
 
 
+def body_too_large(limit):
+    """The 413 text, alike whether the app or waitress refuses the body."""
+    return f"Request body is larger than {limit} bytes."
+
+
 def field_error(field, message):
     """C-2 field dict with one message."""
     return ApiError(400, {field: [message]})

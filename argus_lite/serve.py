@@ -68,7 +68,7 @@ class JsonErrorTask(ErrorTask):
 
 def error_detail(error, adjustments):
     if error.code == 413:   # the words of the app's own check (web.json_body)
-        return f"Request body is larger than {adjustments.max_request_body_size} bytes."
+        return errors.body_too_large(adjustments.max_request_body_size)
     if error.code == 431:
         return f"Request headers are larger than {adjustments.max_request_header_size} bytes."
     if error.code >= 500:

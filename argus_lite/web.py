@@ -87,7 +87,7 @@ def json_body(expect=dict):
         raise errors.bad_request({"detail": "Invalid Content-Length header."}) from None
     limit = settings().max_body_bytes
     if length > limit:
-        raise ApiError(413, {"detail": f"Request body is larger than {limit} bytes."})
+        raise ApiError(413, {"detail": errors.body_too_large(limit)})
     raw = environ["wsgi.input"].read(length) if length > 0 else b""
     if not raw.strip():
         return {} if expect is dict else None

@@ -18,7 +18,8 @@ class Message:
 SUBJECT_DESCRIPTION_CHARS = 200     # of the description, in the subject; the body carries all of it
 HEADER_CHARS = 400                  # any header value, the subject included
 WHITESPACE = re.compile(r"\s+")
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f"                # C0, DEL and C1, as a regex class body
+UNPRINTABLE = re.compile(f"[{CONTROL_CHARACTERS}\ud800-\udfff]")
 
 
 def one_line(text, limit):

@@ -25,7 +25,7 @@ import threading
 from .. import times
 from ..db import db, write_transaction
 from ..models import Outbox
-from .messages import HEADER_CHARS, one_line
+from .messages import CONTROL_CHARACTERS, HEADER_CHARS, one_line
 
 log = logging.getLogger("argus_lite")
 
@@ -35,7 +35,7 @@ SMTP_TIMEOUT_SECONDS = 30           # for each reply of the server
 MAX_ATTEMPTS = 12
 BATCH = 50
 ERROR_CHARS = 1000
-USABLE_ADDRESS = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+")     # no NUL, control character or line break
+USABLE_ADDRESS = re.compile(rf"[^\s{CONTROL_CHARACTERS}]+")     # no NUL, control character or line break
 UNUSABLE_ADDRESS = "the recipient address holds a control character, a space or a line break"
 
 
