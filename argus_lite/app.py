@@ -1,19 +1,11 @@
-"""make_app(settings): one Bottle app serving API v1 and v2 from one set of handlers (C-7)."""
+"""make_app(settings): one Bottle app, its hooks and JSON errors, and each face's routes."""
 import logging
 
 import bottle
 
-from . import db, errors, times, web
-from .routes import acks, bulk, events, incidents, sources, tags, tickets
-from .routes import auth as auth_routes
-from .routes import destinations, filters, media, phone_numbers, previews, profiles, timeslots
-from .routes import incident_lists
+from . import argus, db, errors, times, web
 
 log = logging.getLogger("argus_lite")
-
-# Each module registers its routes for one version with install(app, version).
-ROUTE_MODULES = [auth_routes, incidents, incident_lists, events, acks, tags, sources, bulk, tickets,
-                 phone_numbers, timeslots, filters, profiles, previews, destinations, media]
 
 # Every request body is read by web.json_body, which caps it; bottle's own reading is never used.
 bottle.BaseRequest.MEMFILE_MAX = 1024 * 1024
@@ -34,8 +26,5 @@ def make_app(settings):
     app.add_hook("after_request", db.close_if_open)                          # back to the pool
     errors.install_handlers(app)                                             # never an HTML page
     app.install(web.render_json)
-    auth_routes.install_unversioned(app)
-    for version in ("v1", "v2"):
-        for module in ROUTE_MODULES:
-            module.install(app, version)
+    argus.install(app, settings)
     return app

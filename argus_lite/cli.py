@@ -7,7 +7,8 @@ import sys
 
 from peewee import OperationalError
 
-from . import auth, config, db, users
+from . import config, db
+from .core import tokens, users
 from .models import User
 
 
@@ -134,7 +135,7 @@ def cmd_token(args, settings):
         user = User.get_or_none(User.username == args.username)
         if user is None:
             return fail(f"no user named {args.username!r}")
-        print(auth.issue_token(user))
+        print(tokens.issue_token(user))
     return 0
 
 
@@ -145,7 +146,7 @@ def cmd_initial_setup(args, settings):
             return fail(f"user {args.username!r} exists already; a new token: argus-lite token {args.username}")
         password = secrets.token_urlsafe(12)
         user = users.create_user(args.username, password=password, is_superuser=True)
-        key = auth.issue_token(user)
+        key = tokens.issue_token(user)
     print(f"admin user: {args.username}\npassword:   {password}\ntoken:      {key}")
     return 0
 

@@ -32,13 +32,14 @@ class LiveArgus:
 
 def start_server(database_url, **settings):
     """Migrate, create an admin and a source system, serve on 127.0.0.1:<free port>. Returns (live, stop)."""
-    from . import auth, db, make_app, users
+    from . import db, make_app
+    from .core import tokens, users
 
     app = make_app(database_url=database_url, **settings)
     db.migrate()
     admin = users.create_user("admin", password="admin", is_superuser=True)
     source = users.create_source_system("lab-source", "lab")
-    live = LiveArgus(url="", admin_token=auth.issue_token(admin), source_token=auth.issue_token(source.user),
+    live = LiveArgus(url="", admin_token=tokens.issue_token(admin), source_token=tokens.issue_token(source.user),
                      source_pk=source.id, database_url=database_url)
     url, stop_server = serve_in_thread(app)
     live.url = url

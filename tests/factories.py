@@ -1,7 +1,8 @@
 """Small factories for tests: users with tokens, source systems, incidents straight into the database."""
 import dataclasses
 
-from argus_lite import auth, times, users
+from argus_lite import times
+from argus_lite.core import tokens, users
 from argus_lite.db import write_transaction
 from argus_lite.models import Event, Incident, IncidentTag, Tag
 
@@ -24,12 +25,12 @@ class Caller:
 
 def make_user(username="kari", email="", is_superuser=False, password="secret-pw", **fields):
     user = users.create_user(username, password=password, email=email, is_superuser=is_superuser, **fields)
-    return Caller(user, auth.issue_token(user))
+    return Caller(user, tokens.issue_token(user))
 
 
 def make_source(name="nav-trd", type_name="nav", base_url=""):
     source = users.create_source_system(name, type_name, base_url=base_url)
-    return Caller(source.user, auth.issue_token(source.user), source)
+    return Caller(source.user, tokens.issue_token(source.user), source)
 
 
 def make_incident(source, tags=(), start_time=None, end_time=times.INFINITY, **fields):

@@ -8,7 +8,8 @@ import threading
 
 import pytest
 
-from argus_lite import auth, cli, db
+from argus_lite import cli, db
+from argus_lite.core import tokens
 from argus_lite.models import SourceSystem, Timeslot, User
 
 
@@ -76,7 +77,7 @@ def test_initial_setup_prints_working_credentials(empty_database_url):
     db.open_database(empty_database_url)
     with db.db.connection_context():
         admin = User.get(User.username == "admin")
-        assert admin.is_superuser and auth.check_password(lines["password"].strip(), admin.password)
+        assert admin.is_superuser and tokens.check_password(lines["password"].strip(), admin.password)
     again = run(empty_database_url, "initial-setup")
     assert again.returncode == 1 and "exists already" in again.stderr
     db.db.obj.close_all()

@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from argus_lite import auth, db
+from argus_lite import db
+from argus_lite.core import tokens
 from argus_lite.query.params import PARAMS
 from tests.factories import make_incident
 from tests.test_hostile_input import JSON, NASTY_TEXT, SCALARS
@@ -153,7 +154,7 @@ def test_no_route_answers_5xx_or_keeps_a_refused_write(api, wsgi_app, admin, end
         elif answer.status_int >= 400 and before is not None and snapshot() != before:
             kept_writes.append((method, url[:200], (body or b"")[:200], answer.status_int))
         if answer.status_int == 401 and caller:      # logout and refresh-token ended the token's life
-            caller.token = auth.issue_token(caller.user)
+            caller.token = tokens.issue_token(caller.user)
 
     # DELETE last: the other routes then still find the seeded objects.
     for route in sorted(wsgi_app.routes, key=lambda route: route.method == "DELETE"):

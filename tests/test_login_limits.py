@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from argus_lite import auth, throttle
+from argus_lite import throttle
+from argus_lite.core import tokens
 from argus_lite.models import Token
 from argus_lite.testing import serve_in_thread
 from tests.conftest import settings_for
@@ -49,7 +50,7 @@ def test_failed_logins_cost_one_equal_hash_for_any_username(api, end_user, sourc
         costs.clear()
         assert log_in(api, username, "wrong-pw").json == WRONG
         hashes[kind] = list(costs)
-    assert hashes == {kind: [{"dklen": 32, **auth.SCRYPT}] for kind in hashes}
+    assert hashes == {kind: [{"dklen": 32, **tokens.SCRYPT}] for kind in hashes}
 
 
 @pytest.mark.parametrize("settings", [dict(UNLIMITED, login_failures_per_address=3)], indirect=True)

@@ -88,7 +88,7 @@ def test_unknown_incident_and_v1(api, source, end_user):  # TKT-1, V-9
     ("", "No path to ticket plugin can be found in the settings. Please update the setting 'TICKET_PLUGIN'."),
     ("no.such.module.Plugin", "Ticket plugins are incorrectly configured."),
     ("json.dumps", "Ticket plugins are incorrectly configured."),
-    ("argus_lite.tickets.NoSuchPlugin", "Ticket plugins are incorrectly configured."),
+    ("argus_lite.core.tickets.NoSuchPlugin", "Ticket plugins are incorrectly configured."),
 ])
 def test_plugin_configuration_errors(api, database_url, source, end_user, plugin, expected):  # TKT-2
     incident = make_incident(source)

@@ -3,7 +3,7 @@ import dataclasses
 import re
 
 from ..models.incidents import EVENT_TYPES
-from ..serialize.incidents import details_url
+from ..argus.serialize.incidents import details_url
 from ..times import format_time
 
 

@@ -7,11 +7,13 @@ results before a later crash and make the notification step run once per inciden
 """
 from functools import partial
 
-from .. import auth, errors, events, incidents, times, web
-from ..db import db, write_transaction
-from ..errors import ApiError
-from ..fields import MISSING, Invalid, integer, json_type
-from ..notify import outbox
+from ... import errors, times, web
+from ...core import events, incidents
+from ...db import db, write_transaction
+from ...errors import ApiError
+from ...fields import MISSING, Invalid, integer, json_type
+from ...notify import outbox
+from .. import auth
 from ..serialize import incidents as serialize
 from .events import acks_url
 

@@ -3,11 +3,12 @@ from functools import partial
 
 from peewee import IntegrityError
 
-from .. import auth, errors, web
-from ..db import write_transaction
-from ..fields import Invalid, related_pk, unknown_pk
-from ..models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
-from ..models.notify import destinations_of, filters_of, owned, read_owned_name, recurrences_of
+from ... import errors, web
+from ...db import write_transaction
+from ...fields import Invalid, related_pk, unknown_pk
+from ...models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
+from ...models.notify import destinations_of, filters_of, owned, read_owned_name, recurrences_of
+from .. import auth
 from ..serialize import notify as serialize
 
 TIMESLOT_OF_OTHER_USER = "The user of 'timeslot' must be the same as the requesting user."

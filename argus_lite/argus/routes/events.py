@@ -1,10 +1,12 @@
 """Events of one incident (EV-1…EV-3, EV-7…EV-10, SM-2)."""
 from functools import partial
 
-from .. import auth, errors, events, incidents, times, web
-from ..db import write_transaction
-from ..models import Event, User
-from ..notify import outbox
+from ... import errors, times, web
+from ...core import events, incidents
+from ...db import write_transaction
+from ...models import Event, User
+from ...notify import outbox
+from .. import auth
 from ..serialize import incidents as serialize
 
 

@@ -3,11 +3,13 @@ from functools import partial
 
 from peewee import IntegrityError
 
-from .. import auth, errors, users, web
-from ..db import db, write_transaction
-from ..fields import BIGINT_MAX, optional, read_fields, required, text
-from ..incidents import URL_MAX
-from ..models import SourceSystem, SourceSystemType
+from ... import errors, web
+from ...core import users
+from ...db import db, write_transaction
+from ...fields import BIGINT_MAX, optional, read_fields, required, text
+from ...core.incidents import URL_MAX
+from ...models import SourceSystem, SourceSystemType
+from .. import auth
 from ..serialize import incidents as serialize
 
 DUPLICATE = "Source system with this Name and Type already exists."

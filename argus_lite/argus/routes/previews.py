@@ -5,12 +5,13 @@ import operator
 
 from peewee import Value
 
-from .. import auth, errors, times, web
-from ..models import Incident, NotificationProfile
-from ..models.incidents import incident_rows, with_source
-from ..models.notify import filters_of
-from ..notify import match
-from ..query import FilterError, incident_condition
+from ... import errors, times, web
+from ...models import Incident, NotificationProfile
+from ...models.incidents import incident_rows, with_source
+from ...models.notify import filters_of
+from ...notify import match
+from ...query import FilterError, incident_condition
+from .. import auth
 from ..serialize import incidents as serialize
 from .filters import filter_keys_problems
 

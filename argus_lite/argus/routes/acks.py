@@ -1,8 +1,10 @@
 """Acknowledgements of one incident (EV-4, EV-5, EV-11…EV-14)."""
-from .. import auth, errors, events, incidents, times, web
-from ..db import write_transaction
-from ..models import Acknowledgement, Event, User
-from ..notify import outbox
+from ... import errors, times, web
+from ...core import events, incidents
+from ...db import write_transaction
+from ...models import Acknowledgement, Event, User
+from ...notify import outbox
+from .. import auth
 from ..serialize import incidents as serialize
 
 

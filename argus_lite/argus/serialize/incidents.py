@@ -1,9 +1,9 @@
 """Incidents, sources, events and acks as the API shows them (INC-1, MOD-4, MOD-7, MOD-8)."""
 import urllib.parse
 
-from .. import times
-from ..models.incidents import EVENT_TYPES, tags_of
-from ..times import format_time, format_us
+from ... import times
+from ...models.incidents import EVENT_TYPES, tags_of
+from ...times import format_time, format_us
 
 
 def source(row):

@@ -4,9 +4,9 @@ import secrets
 
 from peewee import IntegrityError
 
-from . import auth
-from .db import db, write_transaction
-from .models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
+from . import tokens
+from ..db import db, write_transaction
+from ..models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
 
 USERNAME = re.compile(r"[\w.@+-]{1,150}")
 ALL_DAYS = 0b1111111
@@ -29,7 +29,7 @@ def create_user(username, password=None, email="", is_superuser=False, first_nam
     """A user with its default timeslot (MOD-1b) and synced email destination (MOD-1c)."""
     if not USERNAME.fullmatch(username or ""):
         raise UserError(f"invalid username {username!r}: use letters, digits and @.+-_ (at most 150)")
-    password = auth.hash_password(password) if password else ""
+    password = tokens.hash_password(password) if password else ""
     with write_transaction():
         try:
             with db.atomic():       # a savepoint: another transaction may take the name at the same moment
@@ -47,7 +47,7 @@ def create_user(username, password=None, email="", is_superuser=False, first_nam
 
 def set_password(user, password):
     with write_transaction():
-        User.update(password=auth.hash_password(password)).where(User.id == user.id).execute()
+        User.update(password=tokens.hash_password(password)).where(User.id == user.id).execute()
 
 
 def source_type_name_error(name):
@@ -78,3 +78,8 @@ def create_source_system(name, type_name, base_url="", username=None):
         except IntegrityError:
             raise SourceSystemTaken(f"a source system {name!r} of type {type_name!r} already exists") from None
 
+
+
+def is_source_system(user):
+    """MOD-1a: a user its source system points to."""
+    return user.source_pk is not None

@@ -4,10 +4,12 @@ from functools import partial
 
 import bottle
 
-from .. import __version__, auth, errors, throttle, web
-from ..db import write_transaction
-from ..fields import text_problem
-from ..models import Destination, Token, User
+from ... import __version__, errors, throttle, web
+from ...core import tokens
+from ...db import write_transaction
+from ...fields import text_problem
+from ...models import Destination, Token, User
+from .. import auth
 from ..serialize import auth as serialize
 
 
@@ -48,7 +50,7 @@ def log_in(guard):
         guard.check(address, username)
         user = User.get_or_none(User.username == username)
         with guard.hashing():
-            valid = auth.check_password(body["password"], user.password if user is not None else "")
+            valid = tokens.check_password(body["password"], user.password if user is not None else "")
     except throttle.Throttled as refusal:
         raise throttled(refusal.wait) from None
     except throttle.HashingBusy:
@@ -58,7 +60,7 @@ def log_in(guard):
         guard.failed(address, username)
         raise errors.field_error("non_field_errors", "Unable to log in with provided credentials.")
     guard.succeeded(username)
-    return {"token": auth.issue_token(user)}
+    return {"token": tokens.issue_token(user)}
 
 
 def throttled(wait):
@@ -72,7 +74,7 @@ def throttled(wait):
 def refresh_token():
     """A-7: the current token buys a new one; the old key stops working at once."""
     user = auth.require_user()
-    return {"token": auth.issue_token(user)}
+    return {"token": tokens.issue_token(user)}
 
 
 def log_out():

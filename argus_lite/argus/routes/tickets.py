@@ -1,10 +1,12 @@
 """v2 automatic tickets (TKT-1…TKT-4): the configured plugin makes a ticket for one incident."""
 import urllib.parse
 
-from .. import auth, errors, incidents, tickets, times, web
-from ..db import write_transaction
-from ..fields import Invalid
-from ..notify import outbox
+from ... import errors, times, web
+from ...core import incidents, tickets
+from ...db import write_transaction
+from ...fields import Invalid
+from ...notify import outbox
+from .. import auth
 from .incidents import shown
 
 NO_PLUGIN = "No path to ticket plugin can be found in the settings. Please update the setting 'TICKET_PLUGIN'."

@@ -1,10 +1,12 @@
 """One incident: create, read, change, ticket URL (INC-5…INC-7, INC-11…INC-13, INC-16)."""
 from functools import partial
 
-from .. import auth, errors, incidents, times, web
-from ..db import write_transaction
-from ..models.incidents import one_incident, row_of
-from ..notify import outbox
+from ... import errors, times, web
+from ...core import incidents
+from ...db import write_transaction
+from ...models.incidents import one_incident, row_of
+from ...notify import outbox
+from .. import auth
 from ..serialize import incidents as serialize
 
 

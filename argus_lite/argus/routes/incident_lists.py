@@ -8,11 +8,12 @@ from functools import partial
 
 import bottle
 
-from .. import auth, errors, query, secret, times, web
-from ..db import Prepared
-from ..models import Event, Incident, IncidentTag, User
-from ..models.incidents import IncidentRow, incident_rows, tagged_with_source, with_source
-from ..query import build, cursor, page, params, parse
+from ... import errors, query, secret, times, web
+from ...db import Prepared
+from ...models import Event, Incident, IncidentTag, User
+from ...models.incidents import IncidentRow, incident_rows, tagged_with_source, with_source
+from ...query import build, cursor, page, params, parse
+from .. import auth
 from ..serialize import incidents as serialize
 
 INCIDENT_KEYS = (Incident.start_time, Incident.id)       # F-3

@@ -4,12 +4,13 @@ from functools import partial
 
 from peewee import IntegrityError
 
-from .. import auth, errors, query, web
-from ..fields import json_type, shown, text_problem
-from ..db import write_transaction
-from ..models import Filter, NotificationProfile, ProfileFilter, Timeslot
-from ..models.incidents import EVENT_TYPES
-from ..models.notify import owned, profile_names, read_owned_name
+from ... import errors, query, web
+from ...fields import json_type, shown, text_problem
+from ...db import write_transaction
+from ...models import Filter, NotificationProfile, ProfileFilter, Timeslot
+from ...models.incidents import EVENT_TYPES
+from ...models.notify import owned, profile_names, read_owned_name
+from .. import auth
 from ..serialize import notify as serialize
 
 STRING_KEYS = ("sourceSystemIds", "tags")

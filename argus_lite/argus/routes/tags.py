@@ -1,10 +1,12 @@
 """Tags of one incident as their own resource (TAG-1, TAG-4, TAG-5). No change events (TAG-4)."""
 from peewee import IntegrityError
 
-from .. import auth, errors, incidents, times, web
-from ..db import db, write_transaction
-from ..fields import Invalid, check_text, read_fields, required, text
-from ..models import IncidentTag, Tag
+from ... import errors, times, web
+from ...core import incidents
+from ...db import db, write_transaction
+from ...fields import Invalid, check_text, read_fields, required, text
+from ...models import IncidentTag, Tag
+from .. import auth
 
 NO_INCIDENT = "An incident with this id does not exist"
 

@@ -1,6 +1,7 @@
 """v2 media catalogue and settings schemas (MED-1…MED-3)."""
-from .. import auth, errors, web
-from ..notify import media
+from ... import errors, web
+from ...notify import media
+from .. import auth
 from ..serialize import notify as serialize
 
 

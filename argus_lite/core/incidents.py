@@ -8,13 +8,14 @@ import urllib.parse
 
 from peewee import Select
 
-from . import errors, events, times
-from .db import (Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position,
-                 json_rows)
-from .fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
-                     printable, read_fields, required, text, url)
-from .models import Incident, IncidentTag, SourceSystem, Tag
-from .models.base import from_joined_row
+from .. import errors, times
+from . import events
+from ..db import (Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position,
+                  json_rows)
+from ..fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
+                      printable, read_fields, required, text, url)
+from ..models import Incident, IncidentTag, SourceSystem, Tag
+from ..models.base import from_joined_row
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.

@@ -3,7 +3,7 @@ NP-1, NP-2, PHN-1)."""
 import datetime
 import json
 
-from ..notify.media import MEDIA_NAMES
+from ...notify.media import MEDIA_NAMES
 from .auth import phone_number
 
 ALL_DAY = (0, 24 * 3600 * 10**6 - 1)          # 00:00:00 … 23:59:59.999999 (TS-1)

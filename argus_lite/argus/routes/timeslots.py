@@ -4,11 +4,12 @@ from functools import partial
 
 from peewee import IntegrityError
 
-from .. import auth, errors, times, web
-from ..fields import Invalid, json_type
-from ..db import is_sqlite, write_transaction
-from ..models import TimeRecurrence, Timeslot
-from ..models.notify import owned, read_owned_name, recurrences_of
+from ... import errors, times, web
+from ...fields import Invalid, json_type
+from ...db import is_sqlite, write_transaction
+from ...models import TimeRecurrence, Timeslot
+from ...models.notify import owned, read_owned_name, recurrences_of
+from .. import auth
 from ..serialize import notify as serialize
 
 BAD_TIME = "Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]]."

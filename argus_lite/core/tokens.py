@@ -1,16 +1,15 @@
-"""Passwords, tokens and who the caller is (A-1…A-5, MOD-1a): hashing, lookup, require_*()."""
+"""Passwords and tokens (A-1…A-5): hashing, issuing, and looking up the user a token names."""
 import base64
 import datetime
 import hashlib
 import hmac
 import secrets
 
-import bottle
 from peewee import EXCLUDED, JOIN
 
-from . import errors, times
-from .db import Prepared, write_transaction
-from .models import SourceSystem, Token, User
+from .. import errors, times
+from ..db import Prepared, write_transaction
+from ..models import SourceSystem, Token, User
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -105,39 +104,3 @@ TOKEN_LOOKUP = Prepared(lambda key_hash: (
     .join(Token, on=(Token.user == User.id))
     .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
     .where(Token.key_hash == key_hash)))
-
-
-def current_user():
-    """The authenticated caller, or None; looked up once per request."""
-    environ = bottle.request.environ
-    if "argus_lite.user" not in environ:
-        environ["argus_lite.user"] = authenticate(environ.get("HTTP_AUTHORIZATION", ""),
-                                                  environ["argus_lite.settings"])
-    return environ["argus_lite.user"]
-
-
-def require_user():
-    """C-1: 401 without valid credentials."""
-    user = current_user()
-    if user is None:
-        raise errors.unauthorized("Authentication credentials were not provided.")
-    return user
-
-
-def is_source_system(user):
-    """MOD-1a: a user its source system points to."""
-    return user.source_pk is not None
-
-
-def require_end_user(detail=errors.PERMISSION_DENIED):
-    user = require_user()
-    if is_source_system(user):
-        raise errors.forbidden(detail)
-    return user
-
-
-def require_superuser():
-    user = require_user()
-    if not user.is_superuser:
-        raise errors.forbidden()
-    return user

@@ -3,12 +3,13 @@ from functools import partial
 
 from peewee import IntegrityError
 
-from .. import auth, errors, web
-from ..db import write_transaction
-from ..fields import text_problem
-from ..models import Destination, NotificationProfile, ProfileDestination, Timeslot, User
-from ..models.notify import owned, profile_names
-from ..notify import media
+from ... import errors, web
+from ...db import write_transaction
+from ...fields import text_problem
+from ...models import Destination, NotificationProfile, ProfileDestination, Timeslot, User
+from ...models.notify import owned, profile_names
+from ...notify import media
+from .. import auth
 from ..serialize import notify as serialize
 
 

@@ -3,11 +3,12 @@ import contextlib
 
 from peewee import IntegrityError
 
-from .. import auth, errors, web
-from ..db import violates_unique, write_transaction
-from ..models import Destination
-from ..models.notify import owned
-from ..notify import media
+from ... import errors, web
+from ...db import violates_unique, write_transaction
+from ...models import Destination
+from ...models.notify import owned
+from ...notify import media
+from .. import auth
 from ..serialize.auth import phone_number
 
 ALREADY_EXISTS = "Phone number already exists"

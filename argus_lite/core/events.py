@@ -1,11 +1,12 @@
 """Posting events and acknowledgements: body rules, who may post what, the state machine
 (EV-2…EV-5, EV-8, EV-9, EV-12, SM-1, SM-2). Shared by the single and the bulk endpoints (BLK-3)."""
-from . import auth, errors, times
-from .db import Prepared, PreparedInsert
-from .fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
-                     required, shown, text)
-from .models import Acknowledgement, Event, Incident
-from .models.incidents import EVENT_TYPES, is_open
+from .. import errors, times
+from . import users
+from ..db import Prepared, PreparedInsert
+from ..fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
+                      required, shown, text)
+from ..models import Acknowledgement, Event, Incident
+from ..models.incidents import EVENT_TYPES, is_open
 
 SOURCE_MAY_POST = {"END", "OTH", "CHI", "STA", "LES"}      # STA/LES pass on to table B, which refuses them
 END_USER_MAY_POST = {"CLO", "REO", "OTH", "ACK"}           # ACK too: table B names the acks endpoint
@@ -27,7 +28,7 @@ def event_type(raw):
 
 def read_event(body, user, now):
     """EV-8, EV-3: {type, timestamp, description}; the timestamp defaults to now for end users only."""
-    timestamp = required(datetime_value) if auth.is_source_system(user) else optional(datetime_value, now)
+    timestamp = required(datetime_value) if users.is_source_system(user) else optional(datetime_value, now)
     values, problems = read_fields(body, {"type": required(event_type), "timestamp": timestamp,
                                           "description": optional(text(max_length=DESCRIPTION_MAX), "")})
     if problems:
@@ -37,7 +38,7 @@ def read_event(body, user, now):
 
 def poster_kind_error(user, type_code):
     """EV-2 table A: the message, or None when this kind of user may post the type."""
-    if auth.is_source_system(user):
+    if users.is_source_system(user):
         if type_code not in SOURCE_MAY_POST:
             return f"A source system cannot post events of type '{type_code}'."
     elif type_code not in END_USER_MAY_POST:

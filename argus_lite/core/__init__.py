@@ -1,0 +1,1 @@
+"""The incident domain, knowing no API: incidents, events, users, tokens, tickets."""
