@@ -98,7 +98,7 @@ def test_plugin_configuration_errors(api, database_url, source, end_user, plugin
 
 def test_dotted_path_plugin(api, database_url, source, end_user):  # TKT-2, TKT-4
     incident = make_incident(source)
-    app = ticket_api(database_url, ticket_plugin="argus_lite.tickets.DummyPlugin")
+    app = ticket_api(database_url, ticket_plugin="argus_lite.core.tickets.DummyPlugin")
     assert put(app, end_user, incident) == {"ticket_url": f"https://tickets.invalid/argus-lite/{incident.id}"}
 
 
