@@ -6,8 +6,8 @@ from playhouse.test_utils import count_queries
 from argus_lite import times
 from argus_lite.db import write_transaction
 from argus_lite.models import Acknowledgement, Event
-from argus_lite.models.incidents import incident_rows, with_source
-from argus_lite.argus.serialize.incidents import details_url, incidents
+from argus_lite.models.incidents import details_url, incident_rows, with_source
+from argus_lite.argus.serialize.incidents import incidents
 from tests.factories import make_incident
 
 

@@ -1,5 +1,6 @@
-"""Incidents, tags, events and acknowledgements (MOD-5…MOD-8)."""
+"""Incidents, tags, events and acknowledgements (MOD-5…MOD-8, INC-9a)."""
 import collections
+import urllib.parse
 
 from peewee import JOIN, SQL, AutoField, CharField, ForeignKeyField, NodeList, SmallIntegerField, TextField
 
@@ -90,6 +91,13 @@ ACKED_AMONG = Prepared(lambda incident_ids, now_us: (
 def is_open(end_time, now):
     """MOD-5: stateful and ending later than now (infinity always is)."""
     return end_time is times.INFINITY or (end_time is not None and end_time > now)
+
+
+def details_url(stored, base_url):
+    """INC-9a: a relative details_url is resolved against the source's base_url (for answers and messages)."""
+    if stored.strip() and base_url.strip():
+        return urllib.parse.urljoin(base_url, stored)
+    return stored
 
 
 def tags_of(incident_ids):

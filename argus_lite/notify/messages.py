@@ -2,8 +2,7 @@
 import dataclasses
 import re
 
-from ..models.incidents import EVENT_TYPES
-from ..argus.serialize.incidents import details_url
+from ..models.incidents import EVENT_TYPES, details_url
 from ..times import format_time
 
 

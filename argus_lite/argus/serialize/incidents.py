@@ -1,8 +1,6 @@
 """Incidents, sources, events and acks as the API shows them (INC-1, MOD-4, MOD-7, MOD-8)."""
-import urllib.parse
-
 from ... import times
-from ...models.incidents import EVENT_TYPES, tags_of
+from ...models.incidents import EVENT_TYPES, details_url, tags_of
 from ...times import format_time, format_us
 
 
@@ -35,13 +33,6 @@ def incidents(rows, now=None):
     """IncidentRows serialized with one query more, for their tags."""
     tags, now_us = tags_of([row.id for row in rows]), times.to_us(now or times.now())
     return [incident(row, tags[row.id], now_us) for row in rows]
-
-
-def details_url(stored, base_url):
-    """INC-9a: a relative details_url is resolved against the source's base_url."""
-    if stored.strip() and base_url.strip():
-        return urllib.parse.urljoin(base_url, stored)
-    return stored
 
 
 def tag(added_by, added_us, text):
