@@ -1,7 +1,9 @@
 """argus_lite: the Argus REST API (v1 and v2) in one small process. Importing it starts nothing."""
 import os
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "make_app"]
 
 
 def make_app(database_url=None, environ=None, **settings):

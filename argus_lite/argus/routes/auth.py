@@ -4,11 +4,12 @@ from functools import partial
 
 import bottle
 
-from ... import __version__, errors, throttle, web
+from ... import errors, throttle, web
 from ...core import tokens
 from ...db import write_transaction
 from ...fields import text_problem
 from ...models import Destination, Token, User
+from ...version import __version__
 from .. import auth
 from ..serialize import auth as serialize
 
