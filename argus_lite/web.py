@@ -49,6 +49,24 @@ def render_json(callback):
     return wrapper
 
 
+def answer_with(routes, answered, answer):
+    """A face's routes answer as the face says: an exception of the classes answered (its outcomes, its
+    refused bodies) raised by one of them is raised again as answer(exception), an ApiError that render_json
+    renders."""
+    def answering(callback):
+        @functools.wraps(callback)
+        def wrapper(*args, **kwargs):
+            try:
+                return callback(*args, **kwargs)
+            except answered as refusal:
+                raise answer(refusal) from None
+        return wrapper
+
+    for route in routes:
+        route.plugins.append(answering)     # applied inside the app's plugins, so inside render_json
+        route.reset()
+
+
 def path_id(config):
     """Route filter for <name:int> (C-9): ASCII digits naming a pk both databases can hold, leading zeros
     allowed; any other segment matches no route (404). Bottle's own filter takes Unicode digits, and a number

@@ -1,72 +1,46 @@
-"""Posting events and acknowledgements: body rules, who may post what, the state machine
-(EV-2…EV-5, EV-8, EV-9, EV-12, SM-1, SM-2). Shared by the single and the bulk endpoints (BLK-3)."""
-from .. import errors, times
-from . import users
+"""Posting events and acknowledgements: who may post what, the state machine (EV-2, EV-5, EV-9, EV-12,
+SM-1, SM-2). Shared by every face and by the single and the bulk endpoints (BLK-3); refusals are the
+outcomes of core.outcomes."""
+from .. import times
+from . import outcomes, users
+from .outcomes import AckExpired, EventRefused
 from ..db import Prepared, PreparedInsert
-from ..fields import (MISSING, Invalid, datetime_value, json_type, nullable_datetime, optional, read_fields,
-                      required, shown, text)
 from ..models import Acknowledgement, Event, Incident
-from ..models.incidents import EVENT_TYPES, is_open
+from ..models.incidents import is_open
 
 SOURCE_MAY_POST = {"END", "OTH", "CHI", "STA", "LES"}      # STA/LES pass on to table B, which refuses them
 END_USER_MAY_POST = {"CLO", "REO", "OTH", "ACK"}           # ACK too: table B names the acks endpoint
-ONLY_END_USERS = "Only end users can acknowledge incidents."   # EV-13
-
-
-# Reading bodies (EV-8, EV-3, EV-4) --------------------------------------------------------------
-
 # Argus's text columns are unbounded; one answer holds up to a page of them (docs/deviations.md).
 DESCRIPTION_MAX = 10_000
 
-def event_type(raw):
-    if raw is None:
-        raise Invalid("This field may not be null.")
-    if not isinstance(raw, str) or raw not in EVENT_TYPES:
-        raise Invalid(f'"{shown(raw)}" is not a valid choice.')
-    return raw
 
-
-def read_event(body, user, now):
-    """EV-8, EV-3: {type, timestamp, description}; the timestamp defaults to now for end users only."""
-    timestamp = required(datetime_value) if users.is_source_system(user) else optional(datetime_value, now)
-    values, problems = read_fields(body, {"type": required(event_type), "timestamp": timestamp,
-                                          "description": optional(text(max_length=DESCRIPTION_MAX), "")})
-    if problems:
-        raise errors.field_errors(problems)
-    return values
-
-
-def poster_kind_error(user, type_code):
-    """EV-2 table A: the message, or None when this kind of user may post the type."""
+def check_poster(user, type_code):
+    """EV-2 table A: EventRefused unless this kind of user may post the type."""
     if users.is_source_system(user):
         if type_code not in SOURCE_MAY_POST:
-            return f"A source system cannot post events of type '{type_code}'."
+            raise EventRefused(type_code, outcomes.SOURCE_SYSTEM_MAY_NOT_POST)
     elif type_code not in END_USER_MAY_POST:
-        return f"An end user cannot post events of type '{type_code}'."
-    return None
+        raise EventRefused(type_code, outcomes.END_USER_MAY_NOT_POST)
 
 
-def state_error(incident, type_code, acks_url):
-    """EV-2 table B: the message, or None when the incident's state allows the event.
-    acks_url() gives the acks endpoint of the incident, for the ACK message only (building it costs)."""
+def state_refusal(incident, type_code):
+    """EV-2 table B: the reason the incident's state refuses the event, or None when it allows it."""
     stateful = incident.end_time is not None
     if type_code == "ACK":
-        return f"Acknowledgements of this incidents should be posted through {acks_url()}."
+        return outcomes.ACKS_HAVE_THEIR_ENDPOINT
     if type_code == "STA":
-        return "The incident already has a related event of type 'STA'." if stateful \
-            else "Stateless incident cannot have an INCIDENT_START event."
+        return outcomes.ALREADY_POSTED if stateful else outcomes.START_OF_STATELESS
     if type_code == "LES":
-        return "A stateful incident cannot have a STATELESS event." if stateful \
-            else "The incident already has a related event of type 'LES'."
+        return outcomes.STATELESS_OF_STATEFUL if stateful else outcomes.ALREADY_POSTED
     if type_code in ("END", "CLO", "REO") and not stateful:
-        return "Cannot change the state of a stateless incident."
+        return outcomes.STATE_OF_STATELESS
     is_now_open = is_open(incident.end_time, times.now())
     if type_code == "END" and has_event(incident, "END"):
-        return "The incident already has a related event of type 'END'."
+        return outcomes.ALREADY_POSTED
     if type_code == "CLO" and not is_now_open:
-        return "The incident is already closed."
+        return outcomes.ALREADY_CLOSED
     if type_code == "REO" and is_now_open:
-        return "The incident is already open."
+        return outcomes.ALREADY_OPEN
     return None
 
 
@@ -78,11 +52,12 @@ HAS_EVENT = Prepared(lambda incident_pk, type_code: (
     Event.select(Event.id).where((Event.incident == incident_pk) & (Event.type == type_code)).limit(1)), arity=2)
 
 
-def post(incident, user, values, now, acks_url):
-    """EV-2 table B, then SM-2; the single and the bulk endpoint both come here (BLK-3)."""
-    refusal = state_error(incident, values["type"], acks_url)
+def post(incident, user, values, now):
+    """EV-2 table B, then SM-2; the single and the bulk endpoint both come here (BLK-3). The caller checked
+    table A (check_poster) before its transaction (EV-9)."""
+    refusal = state_refusal(incident, values["type"])
     if refusal:
-        raise errors.bad_request({"type": refusal})
+        raise EventRefused(values["type"], refusal, incident.id)
     return record_event(incident, user, values, now)
 
 
@@ -117,30 +92,6 @@ INSERT_EVENT = PreparedInsert(Event, ("incident", "actor", "timestamp", "receive
 
 # Acknowledgements (EV-4, EV-5, EV-12) -----------------------------------------------------------
 
-def read_ack(body, now):
-    """EV-4 in either form, then EV-12; returns {timestamp, description, expiration}."""
-    event_part, problems = body, {}
-    if "event" in body:
-        event_part = body["event"]
-        if event_part is None:
-            raise errors.field_error("event", "This field may not be null.")
-        if not isinstance(event_part, dict):
-            raise errors.field_errors({"event": {"non_field_errors": [
-                f"Invalid data. Expected a dictionary, but got {json_type(event_part)}."]}})
-    values, event_problems = read_fields(event_part, {"timestamp": optional(datetime_value, now),
-                                                      "description": optional(text(max_length=DESCRIPTION_MAX), "")})
-    if event_problems:
-        problems.update({"event": event_problems} if "event" in body else event_problems)
-    expiry, expiry_problems = read_fields(body, {"expiration": optional(nullable_datetime, None)})
-    problems.update(expiry_problems)
-    if problems:
-        raise errors.field_errors(problems)
-    values.update(expiry)
-    if values["expiration"] is not None and values["expiration"] <= values["timestamp"]:
-        raise errors.field_error("non_field_errors", "'expiration' is earlier than creation timestamp.")
-    return values
-
-
 def record_ack(incident, user, values, now):
     """EV-12: an ACK event (actor = caller) and its acknowledgement; any incident state is fine."""
     event = store(incident.id, user.id, "ACK", values["timestamp"], now, values["description"])
@@ -151,24 +102,9 @@ def record_ack(incident, user, values, now):
 INSERT_ACK = PreparedInsert(Acknowledgement, ("event", "incident", "expiration"))
 
 
-def read_expiration(body, now):
-    """EV-5: a missing key means null (never expires); a value must lie in the future."""
-    raw = body.get("expiration", MISSING)
-    if raw is MISSING or raw is None:
-        return None
-    try:
-        moment = datetime_value(raw)
-    except Invalid as problem:
-        raise errors.field_errors({"expiration": problem.detail}) from None
-    if moment <= now:
-        raise errors.field_error(
-            "expiration", f"'expiration' must be later than current moment ({times.format_time(now)}) or null.")
-    return moment
-
-
 def change_expiration(ack, expiration, now):
     """EV-5: an ack that has already expired stays as it is."""
     if ack.expiration is not None and ack.expiration <= now:
-        raise errors.bad_request(["Cannot change expired Acknowledgement"])
+        raise AckExpired()
     Acknowledgement.update(expiration=expiration).where(Acknowledgement.event == ack.event_id).execute()
     ack.expiration = expiration

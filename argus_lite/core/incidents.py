@@ -1,19 +1,19 @@
 """Creating and changing incidents and their tags (INC-2…INC-7, INC-13, INC-16, TAG-1…TAG-3, MOD-6).
 
-Shared by the single endpoints and the bulk ones (BLK-3). Readers validate without writing; the write
-functions run inside the request's write transaction and return the events they stored (for N-1).
+Shared by every face and by the single and the bulk endpoints (BLK-3). The functions take values already
+read from a body, raise the outcomes of core.outcomes, and the write functions run inside the request's write
+transaction and return the events they stored (for N-1).
 """
 import re
-import urllib.parse
 
 from peewee import Select
 
-from .. import errors, times
+from .. import times
 from . import events
+from .outcomes import DuplicateSourceIncident, NoSourceSystem, NotFound, SourceNotAllowed, TagsOfOthers, UnknownSource
 from ..db import (Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position,
                   json_rows)
-from ..fields import (BIGINT_MAX, MISSING, Invalid, end_time, datetime_value, json_type, level, optional,
-                      printable, read_fields, required, text, url)
+from ..fields import BIGINT_MAX
 from ..models import Incident, IncidentTag, SourceSystem, Tag
 from ..models.base import from_joined_row
 
@@ -21,9 +21,6 @@ TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
 TAG_KEY_MAX, TAG_VALUE_MAX = 255, 500
 URL_MAX = 2_048         # Argus's columns are unbounded; longer links do not work in every browser
-DUPLICATE_ID = "An incident with this source_incident_id already exists for this source."
-NOT_CHANGEABLE = ("pk", "id", "start_time", "end_time", "source", "source_incident_id", "description")
-CHANGEABLE = ("details_url", "ticket_url", "level", "tags")
 
 
 # Loading ----------------------------------------------------------------------------------------
@@ -35,10 +32,11 @@ def find(incident_pk):
     return incident_of(BY_PK.execute(incident_pk).fetchone())
 
 
-def get_or_404(incident_pk, detail="Not found."):
+def get(incident_pk):
+    """The incident with its source; NotFound when there is none."""
     incident = find(incident_pk)
     if incident is None:
-        raise errors.not_found(detail)
+        raise NotFound("incident", incident_pk)
     return incident
 
 
@@ -86,54 +84,7 @@ def source_row(source_pk):
     return None if row is None else SourceSystem.from_row(row)
 
 
-# Tags (TAG-1, TAG-2) ----------------------------------------------------------------------------
-
-def parse_tag(tag_text):
-    """"key=value" -> (key, value); Invalid with the TAG-2 message (a string) otherwise."""
-    key, sep, value = tag_text.partition("=")
-    if not sep:
-        raise Invalid("The tag does not have its delimiter: =.")
-    key, value = key.strip(), value.strip()
-    if not key:
-        raise Invalid("The key of the tag cannot be empty.")
-    if not TAG_KEY.fullmatch(key) or len(key) > TAG_KEY_MAX:
-        raise Invalid("Enter a valid key consisting of lowercase letters, numbers and underscores.")
-    if len(value) > TAG_VALUE_MAX:
-        raise Invalid(f"Ensure the value of the tag has no more than {TAG_VALUE_MAX} characters.")
-    return key, value
-
-
-def tag_item(raw):
-    """One {"tag": "key=value"} -> (key, value); Invalid with the item's error dict."""
-    if not isinstance(raw, dict) or "tag" not in raw:
-        raise Invalid({"tag": ["This field is required."]})
-    try:
-        tag_text = text()(raw["tag"])
-    except Invalid as problem:          # null, not text, NUL: DRF's field messages, in a list
-        raise Invalid({"tag": problem.detail}) from None
-    try:
-        return parse_tag(tag_text)
-    except Invalid as problem:          # TAG-2: the key=value messages are plain strings
-        raise Invalid({"tag": problem.detail[0]}) from None
-
-
-def tag_list(raw):
-    """INC-8: the list of tags of a body; repeated tags collapse, order kept."""
-    if raw is None:
-        raise Invalid("This field may not be null.")
-    if not isinstance(raw, list):
-        raise Invalid(f'Expected a list of items but got type "{json_type(raw)}".')
-    found, problems = {}, []
-    for item in raw:
-        try:
-            found.setdefault(tag_item(item), None)
-            problems.append({})
-        except Invalid as problem:
-            problems.append(problem.detail)
-    if any(problems):
-        raise Invalid(problems)
-    return list(found)
-
+# Tags (TAG-3, MOD-6) ----------------------------------------------------------------------------
 
 def tag_text(pair):
     return f"{pair[0]}={pair[1]}"
@@ -191,68 +142,22 @@ LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, start_us, wanted: Inci
 
 # Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
 
-def ticket_url(raw):
-    """INC-11: empty or a valid absolute URL (http, https, ftp, ftps), at most URL_MAX characters."""
-    return url(text(max_length=URL_MAX, null_as_empty=True)(raw))
-
-
-def details_url(raw):
-    """INC-9a: a path relative to the source's base_url, or an absolute URL as ticket_url takes it; a link
-    with another scheme (javascript:, data:) is refused, since clients render it as a link."""
-    value = text(max_length=URL_MAX, null_as_empty=True)(raw)
-    try:
-        has_scheme = bool(urllib.parse.urlsplit(value).scheme)
-    except ValueError:          # an unclosed "[" of an IPv6 host
-        raise Invalid("Enter a valid URL.") from None
-    return url(value) if has_scheme else value
-
-
-CREATE_FIELDS = {
-    "start_time": required(datetime_value),
-    "end_time": optional(end_time, times.INFINITY),
-    "source": optional(lambda raw: MISSING if raw is None else raw),     # null: as if absent
-    "source_incident_id": optional(text(max_length=255), ""),
-    "details_url": optional(details_url, ""),
-    "description": optional(text(max_length=events.DESCRIPTION_MAX, null_as_empty=True), ""),
-    "level": optional(level, 5),
-    "ticket_url": optional(ticket_url, ""),
-    "tags": required(tag_list),
-}
-
-
-def read_new(body, user):
-    """INC-11 then INC-5: the validated fields with "source" resolved to a SourceSystem row."""
-    values, problems = read_fields(body, CREATE_FIELDS)
-    if problems:
-        raise errors.field_errors(problems)
-    ends = values["end_time"]
-    if ends is not None and ends is not times.INFINITY and ends < values["start_time"]:
-        raise errors.field_error("non_field_errors", "'end_time' cannot be before 'start_time'.")
-    values["source"] = which_source(values.get("source", MISSING), user)
-    return values
-
-
-def which_source(raw, user):
-    """INC-5: the SourceSystem row of the new incident."""
-    if raw is MISSING:
+def source_for(user, requested):
+    """INC-5: the SourceSystem of a new incident; requested is the pk as the caller gave it (an int or its
+    digits), None for the caller's own."""
+    if requested is None:
         if user.source is None:
-            raise errors.bad_request(["The requesting user must have a connected source system."])
+            raise NoSourceSystem()
         return user.source
-    source_pk = source_pk_of(raw)
+    source_pk = int(requested)
     if not user.is_superuser and source_pk != user.source_pk:
-        raise errors.bad_request(["You must be a superuser to be allowed to specify the 'source' field."])
+        raise SourceNotAllowed(source_pk)
     if source_pk == user.source_pk:
         return user.source                  # read with the token
     found = source_row(source_pk) if abs(source_pk) <= BIGINT_MAX else None
     if found is None:
-        raise errors.bad_request([f"SourceSystem with pk={raw} does not exist."])
+        raise UnknownSource(requested)
     return found
-
-
-def source_pk_of(raw):
-    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not re.fullmatch(r"-?\d{1,30}", str(raw)):
-        raise errors.field_error("source", f"Incorrect type. Expected pk value, received {json_type(raw)}.")
-    return int(raw)
 
 
 def create(values, user):
@@ -260,7 +165,7 @@ def create(values, user):
     now = times.now()
     incident_pk = INSERT_INCIDENT.execute(*[values[name] for name in NEW_COLUMNS])
     if incident_pk is None:         # the INC-4 index refused the row: nothing was written
-        raise errors.field_error("source_incident_id", DUPLICATE_ID)
+        raise DuplicateSourceIncident(values["source"].id, values["source_incident_id"])
     incident = Incident(id=incident_pk, **{name: values[name] for name in NEW_COLUMNS})
     link_tags(incident_pk, values["start_time"], values["tags"], user, now)
     first = events.store(incident_pk, values["source"].user_id, "LES" if values["end_time"] is None else "STA",
@@ -274,23 +179,6 @@ INSERT_INCIDENT = PreparedInsert(Incident, NEW_COLUMNS, skip_conflicts=True)
 
 
 # Changing (INC-7, INC-12, INC-13, INC-16) -------------------------------------------------------
-
-CHANGE_FIELDS = {"details_url": optional(details_url), "ticket_url": optional(ticket_url),
-                 "level": optional(level), "tags": optional(tag_list)}
-
-
-def read_changes(body, tags_required):
-    """INC-7: only the changeable keys; others answer with string values and change nothing."""
-    refused = {printable(key): "The field is not allowed to be changed." if key in NOT_CHANGEABLE
-               else "The field does not exist." for key in body if key not in CHANGEABLE}
-    if refused:
-        raise errors.bad_request(refused)
-    readers = dict(CHANGE_FIELDS, tags=required(tag_list)) if tags_required else CHANGE_FIELDS
-    values, problems = read_fields(body, readers)
-    if problems:
-        raise errors.field_errors(problems)
-    return values
-
 
 def change(incident, values, user):
     """Apply validated changes; one CHI event per effective change, in INC-16 order."""
@@ -310,10 +198,9 @@ def replace_tags(incident, pairs, user, now):
                      .order_by(IncidentTag.id))
     old = {(r.tag.key, r.tag.value): r for r in relations}
     dropped = [r for pair, r in old.items() if pair not in set(pairs)]
-    refused = {r.tag.text: "Cannot remove this tag when you're not the one who added it."
-               for r in dropped if r.added_by_id != user.id and not user.is_superuser}
+    refused = [r.tag.text for r in dropped if r.added_by_id != user.id and not user.is_superuser]
     if refused:
-        raise errors.bad_request(refused)
+        raise TagsOfOthers(refused)
     if dropped:
         IncidentTag.delete().where(IncidentTag.id.in_([r.id for r in dropped])).execute()
     added = attach(incident, pairs, user, now)
@@ -335,14 +222,6 @@ def set_field(incident, field, value, user, now, description=None):
     setattr(incident, field, value)
     description = description or f"Change: {field} {old} \u2192 {value}"
     return events.store(incident.id, user.id, "CHI", now, now, description)
-
-
-def read_ticket_url(body):
-    """INC-13: required, not null, empty or a URL as INC-11 takes it."""
-    values, problems = read_fields(body, {"ticket_url": required(lambda raw: ticket_url(text()(raw)))})
-    if problems:
-        raise errors.field_errors(problems)
-    return values["ticket_url"]
 
 
 def set_ticket_url(incident, value, user):

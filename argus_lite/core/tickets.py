@@ -1,40 +1,38 @@
 """Automatic tickets (TKT-1…TKT-4): the plugin interface, the built-in `dummy` and `http` plugins, loading.
 
 A plugin is any object with `create_ticket(incident, settings) -> url`, where incident is the INC-1 dict
-plus "argus_url" and "user" (TKT-3). It signals failures by raising one of the TicketError classes below;
-each carries the HTTP status the endpoint answers with and the message it shows.
+plus "argus_url" and "user" (TKT-3). It signals failures by raising one of the TicketError classes below,
+whose message the caller shows; each face answers each class in its own way (TKT-3 for Argus).
 """
 import importlib
 import json
 import urllib.error
 import urllib.request
 
+from .outcomes import DomainError
 
-class TicketError(Exception):
+
+class TicketError(DomainError):
     """Any other plugin failure (TKT-3)."""
-    status = 500
 
 
 class TicketSettingsError(TicketError):
     """The plugin's settings are missing or wrong."""
-    status = 400
 
 
 class TicketClientError(TicketError):
     """The ticket system cannot be reached."""
-    status = 503
 
 
 class TicketCreationError(TicketError):
     """The ticket system refused the ticket."""
-    status = 403
 
 
-class PluginMissing(Exception):
+class PluginMissing(DomainError):
     """ARGUS_LITE_TICKET_PLUGIN is empty (TKT-2)."""
 
 
-class PluginBroken(Exception):
+class PluginBroken(DomainError):
     """ARGUS_LITE_TICKET_PLUGIN names nothing usable (TKT-2)."""
 
 

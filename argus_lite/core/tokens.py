@@ -7,7 +7,8 @@ import secrets
 
 from peewee import EXCLUDED, JOIN
 
-from .. import errors, times
+from .. import times
+from .outcomes import TokenExpired, TokenUnknown, UserInactive
 from ..db import Prepared, write_transaction
 from ..models import SourceSystem, Token, User
 
@@ -63,37 +64,35 @@ def token_lifetime(settings):
     return datetime.timedelta(days=settings.auth_token_expires_after_days)
 
 
-def authenticate(header, settings):
-    """The user the Authorization header names (A-4, A-5), with .source (its SourceSystem) and .source_pk
-    (both None for end users); None when the header carries no Token credentials."""
-    words = header.split() if header else []
-    if not words or words[0].lower() != "token":
-        return None
-    if len(words) == 1:
-        raise errors.unauthorized("Invalid token header. No credentials provided.")
-    if len(words) > 2:
-        raise errors.unauthorized("Invalid token header. Token string should not contain spaces.")
-    key = words[1]
-    if not key.isascii():
-        raise errors.unauthorized("Invalid token header. Token string should not contain invalid characters.")
+def user_of_key(key, lifetime, now):
+    """A-5: the user a token key names, with .source (its SourceSystem) and .source_pk (both None for end
+    users); TokenUnknown, TokenExpired or UserInactive otherwise. Reads only."""
     wanted = token_hash(key)
     row = TOKEN_LOOKUP.execute(wanted).fetchone()
     # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
     width = len(USER_COLUMNS)
     if row is None or not hmac.compare_digest(row[width], wanted):
-        raise errors.unauthorized("Invalid token.")
+        raise TokenUnknown()
     user = User(**dict(zip(USER_COLUMNS, row[:width])))
     user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in row[6:width])
     source_part, created = row[width + 2:], times.from_us(row[width + 1])
     user.source = None if source_part[0] is None else SourceSystem.from_row(source_part)
     user.source_pk = source_part[0]
-    if created + token_lifetime(settings) <= times.now():
-        with write_transaction():
-            Token.delete().where(Token.key_hash == wanted).execute()
-        raise errors.unauthorized("Token has expired.")
+    if created + lifetime <= now:
+        raise TokenExpired()
     if not user.is_active:
-        raise errors.unauthorized("User inactive or deleted.")
+        raise UserInactive()
     return user
+
+
+def authenticate(key, lifetime, now=None):
+    """user_of_key, and A-5: an expired token is deleted, so that the next try finds it unknown."""
+    try:
+        return user_of_key(key, lifetime, now or times.now())
+    except TokenExpired:
+        with write_transaction():
+            Token.delete().where(Token.key_hash == token_hash(key)).execute()
+        raise
 
 
 USER_COLUMNS = ("id", "username", "password", "first_name", "last_name", "email", "is_active", "is_staff",

@@ -1,10 +1,12 @@
-"""Creating users and source systems the way Argus does (MOD-1b, MOD-1c, MOD-4, USR-3, SRC-2)."""
+"""Creating users and source systems the way Argus does (MOD-1a…MOD-1c, MOD-3, MOD-4, USR-3, SRC-2, SRC-3,
+SRC-5)."""
 import re
 import secrets
 
 from peewee import IntegrityError
 
 from . import tokens
+from .outcomes import DomainError
 from ..db import db, write_transaction
 from ..models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
 
@@ -13,8 +15,8 @@ ALL_DAYS = 0b1111111
 END_OF_DAY_US = (24 * 3600 * 10**6) - 1          # 23:59:59.999999
 
 
-class UserError(ValueError):
-    """A user or source system that cannot be created; the message names the problem."""
+class UserError(DomainError):
+    """A user or source system that cannot be created; the message names the problem (in the CLI's words)."""
 
 
 class UsernameTaken(UserError):
@@ -22,7 +24,11 @@ class UsernameTaken(UserError):
 
 
 class SourceSystemTaken(UserError):
-    """A source system of this name and type exists already (SRC-2)."""
+    """A source system of this name and type exists already (SRC-2, SRC-3)."""
+
+
+class SourceTypeTaken(UserError):
+    """A source system type of this name exists already (SRC-5)."""
 
 
 def create_user(username, password=None, email="", is_superuser=False, first_name="", last_name=""):
@@ -78,6 +84,24 @@ def create_source_system(name, type_name, base_url="", username=None):
         except IntegrityError:
             raise SourceSystemTaken(f"a source system {name!r} of type {type_name!r} already exists") from None
 
+
+def rename_source_system(source, name):
+    """SRC-3: only the name changes; SourceSystemTaken when another source of its type has that name."""
+    try:
+        with write_transaction(), db.atomic():
+            SourceSystem.update(name=name).where(SourceSystem.id == source.id).execute()
+    except IntegrityError:
+        raise SourceSystemTaken(f"a source system {name!r} of type {source.type_id!r} already exists") from None
+    source.name = name
+
+
+def create_source_type(name):
+    """SRC-5; the caller checked the name (MOD-3)."""
+    try:
+        with write_transaction(), db.atomic():
+            SourceSystemType.insert(name=name).execute()
+    except IntegrityError:
+        raise SourceTypeTaken(f"a source system type {name!r} already exists") from None
 
 
 def is_source_system(user):

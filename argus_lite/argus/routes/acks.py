@@ -4,7 +4,7 @@ from ...core import events, incidents
 from ...db import write_transaction
 from ...models import Acknowledgement, Event, User
 from ...notify import outbox
-from .. import auth
+from .. import auth, readers
 from ..serialize import incidents as serialize
 
 
@@ -29,7 +29,7 @@ def shown(row):
 def list_acks(incident_pk):
     """EV-11: newest event timestamp first, ties by pk descending."""
     auth.require_user()
-    incidents.get_or_404(incident_pk)
+    incidents.get(incident_pk)
     rows = (with_event().where(Acknowledgement.incident == incident_pk)
             .order_by(Event.timestamp.desc(), Event.id.desc()))
     return [shown(row) for row in rows]
@@ -37,7 +37,7 @@ def list_acks(incident_pk):
 
 def find_ack(incident_pk, ack_pk):
     """EV-14: 404 unless the ack belongs to this incident."""
-    incidents.get_or_404(incident_pk)
+    incidents.get(incident_pk)
     row = with_event().where((Acknowledgement.incident == incident_pk) & (Acknowledgement.event == ack_pk)) \
         .first() if abs(ack_pk) < 2**63 else None
     if row is None:
@@ -52,10 +52,10 @@ def get_ack(incident_pk, ack_pk):
 
 def create_ack(incident_pk):
     """EV-4, EV-12; EV-13: source systems may not acknowledge."""
-    user = auth.require_end_user(events.ONLY_END_USERS)
-    incidents.get_or_404(incident_pk)
+    user = auth.require_end_user(auth.ONLY_END_USERS)
+    incidents.get(incident_pk)
     now = times.now()
-    values = events.read_ack(web.json_body(), now)
+    values = readers.read_ack(web.json_body(), now)
     with write_transaction():
         ack, event = events.record_ack(incidents.locked(incident_pk), user, values, now)
         outbox.enqueue_for_events([event], web.settings())
@@ -68,7 +68,7 @@ def change_expiration(incident_pk, ack_pk):
     auth.require_user()
     row = find_ack(incident_pk, ack_pk)
     now = times.now()
-    expiration = events.read_expiration(web.json_body(), now)
+    expiration = readers.read_expiration(web.json_body(), now)
     with write_transaction():
         events.change_expiration(row, expiration, now)
     return shown(row)

@@ -5,17 +5,14 @@ rolls back only its own writes and gets status 400 in its entry, the others are 
 sees every stored event once, after all changes (N-1). Per-incident transactions would commit partial
 results before a later crash and make the notification step run once per incident.
 """
-from functools import partial
-
 from ... import errors, times, web
 from ...core import events, incidents
+from ...core.outcomes import DomainError, EventRefused
 from ...db import db, write_transaction
-from ...errors import ApiError
 from ...fields import MISSING, Invalid, integer, json_type
 from ...notify import outbox
-from .. import auth
+from .. import answers, auth, readers
 from ..serialize import incidents as serialize
-from .events import acks_url
 
 # One request is one transaction (C-10): 130,000 ids held the write lock for 12 s. 1,000 takes well under one.
 MAX_IDS = 1_000
@@ -32,16 +29,16 @@ def install(app, version):
 def bulk_ticket_url():
     """INC-13 per incident."""
     user = auth.require_user()
-    ids, value = read_request(web.json_body(), incidents.read_ticket_url)
+    ids, value = read_request(web.json_body(), readers.read_ticket_url)
     return apply_each(ids, "ticket_url", lambda incident: (value, incidents.set_ticket_url(incident, value, user)))
 
 
 def bulk_acks():
     """EV-4/EV-12 per incident; EV-13: end users only."""
-    user = auth.require_end_user(events.ONLY_END_USERS)
+    user = auth.require_end_user(auth.ONLY_END_USERS)
     now = times.now()
     ids, values = read_request(web.json_body(),
-                               lambda body: nested(body, "ack", lambda part: events.read_ack(part, now)))
+                               lambda body: nested(body, "ack", lambda part: readers.read_ack(part, now)))
 
     def acknowledge(incident):
         ack, event = events.record_ack(incident, user, values, now)
@@ -54,13 +51,14 @@ def bulk_events():
     user = auth.require_user()
     now = times.now()
     ids, values = read_request(web.json_body(),
-                               lambda body: nested(body, "event", lambda part: events.read_event(part, user, now)))
-    refusal = events.poster_kind_error(user, values["type"])
-    if refusal:
-        raise errors.bad_request({"event": {"type": refusal}})
+                               lambda body: nested(body, "event", lambda part: readers.read_event(part, user, now)))
+    try:
+        events.check_poster(user, values["type"])
+    except EventRefused as refusal:
+        raise errors.bad_request({"event": answers.answer(refusal).body}) from None
 
     def post(incident):
-        event = events.post(incident, user, values, now, partial(acks_url, incident.id, "v2"))
+        event = events.post(incident, user, values, now)
         return serialize.event(event, user.username), [event]
     return apply_each(ids, "event", post)
 
@@ -71,10 +69,10 @@ def read_request(body, read_change):
     for read in (read_ids, read_change):
         try:
             found.append(read(body))
-        except ApiError as error:
-            problems.update(error.body)
+        except Invalid as refused:
+            problems.update(refused.detail)
     if problems:
-        raise errors.field_errors(problems)
+        raise Invalid(problems)
     return found
 
 
@@ -86,7 +84,7 @@ def read_ids(body):
                else "This list may not be empty." if not raw
                else f"Ensure this field has no more than {MAX_IDS} elements." if len(raw) > MAX_IDS else None)
     if problem:
-        raise errors.field_error("ids", problem)
+        raise Invalid({"ids": [problem]})
     ids, problems = [], {}
     for index, item in enumerate(raw):
         try:
@@ -94,7 +92,7 @@ def read_ids(body):
         except Invalid as invalid:
             problems[str(index)] = invalid.detail
     if problems:
-        raise errors.field_errors({"ids": problems})
+        raise Invalid({"ids": problems})
     return list(dict.fromkeys(ids))
 
 
@@ -102,14 +100,13 @@ def nested(body, key, read):
     """BLK-4: the object under key, read by the single endpoint's reader; its errors nest under key."""
     part = body.get(key, MISSING)
     if part is MISSING or part is None:
-        raise errors.field_error(key, "This field is required." if part is MISSING else "This field may not be null.")
+        raise Invalid({key: ["This field is required." if part is MISSING else "This field may not be null."]})
     if not isinstance(part, dict):
-        raise errors.field_errors({key: {"non_field_errors": [
-            f"Invalid data. Expected a dictionary, but got {json_type(part)}."]}})
+        raise Invalid({key: {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {json_type(part)}."]}})
     try:
         return read(part)
-    except ApiError as error:
-        raise errors.field_errors({key: error.body}) from None
+    except Invalid as refused:
+        raise Invalid({key: refused.detail}) from None
 
 
 def apply_each(ids, entry_key, change):
@@ -133,7 +130,8 @@ def entry(incident_pk, incident, entry_key, change, stored):
     try:
         with db.atomic():           # a savepoint: this incident's failure undoes only its own writes
             value, new_events = change(incident)
-    except ApiError as error:
-        return {entry_key: None, "status": error.status, "errors": error.body}
+    except DomainError as outcome:
+        answer = answers.answer(outcome)
+        return {entry_key: None, "status": answer.status, "errors": answer.body}
     stored.extend(new_events)
     return {entry_key: value, "status": 201, "errors": None}

@@ -1,19 +1,17 @@
 """Events of one incident (EV-1…EV-3, EV-7…EV-10, SM-2)."""
-from functools import partial
-
 from ... import errors, times, web
 from ...core import events, incidents
 from ...db import write_transaction
 from ...models import Event, User
 from ...notify import outbox
-from .. import auth
+from .. import auth, readers
 from ..serialize import incidents as serialize
 
 
 def install(app, version):
     many = f"/api/{version}/incidents/<incident_pk:int>/events"
     app.route(many, "GET", list_events)
-    app.route(many, "POST", partial(post_event, version=version))
+    app.route(many, "POST", post_event)
     app.route(f"{many}/<event_pk:int>", "GET", get_event)
 
 
@@ -28,7 +26,7 @@ def shown(row):
 def list_events(incident_pk):
     """EV-7: newest timestamp first, ties by pk descending."""
     auth.require_user()
-    incidents.get_or_404(incident_pk)
+    incidents.get(incident_pk)
     rows = with_actor().where(Event.incident == incident_pk).order_by(Event.timestamp.desc(), Event.id.desc())
     return [shown(row) for row in rows]
 
@@ -36,7 +34,7 @@ def list_events(incident_pk):
 def get_event(incident_pk, event_pk):
     """EV-10: the event must belong to this incident."""
     auth.require_user()
-    incidents.get_or_404(incident_pk)
+    incidents.get(incident_pk)
     row = with_actor().where((Event.incident == incident_pk) & (Event.id == event_pk)).first() \
         if abs(event_pk) < 2**63 else None
     if row is None:
@@ -44,23 +42,15 @@ def get_event(incident_pk, event_pk):
     return shown(row)
 
 
-def post_event(incident_pk, version):
+def post_event(incident_pk):
     """EV-8 with the EV-9 order of checks: body, poster kind, incident state."""
     user = auth.require_user()
-    incidents.get_or_404(incident_pk)
+    incidents.get(incident_pk)
     now = times.now()
-    values = events.read_event(web.json_body(), user, now)
-    refusal = events.poster_kind_error(user, values["type"])
-    if refusal:
-        raise errors.bad_request({"type": refusal})
+    values = readers.read_event(web.json_body(), user, now)
+    events.check_poster(user, values["type"])
     with write_transaction():
-        event = events.post(incidents.locked(incident_pk), user, values, now,
-                            partial(acks_url, incident_pk, version))
+        event = events.post(incidents.locked(incident_pk), user, values, now)
         outbox.enqueue_for_events([event], web.settings())
     web.created()
     return serialize.event(event, user.username)
-
-
-def acks_url(incident_pk, version):
-    """V-12: the acks endpoint of the same API version."""
-    return web.absolute_url(f"/api/{version}/incidents/{incident_pk}/acks/")

@@ -6,7 +6,7 @@ from ...core import incidents
 from ...db import write_transaction
 from ...models.incidents import one_incident, row_of
 from ...notify import outbox
-from .. import auth
+from .. import auth, readers
 from ..serialize import incidents as serialize
 
 
@@ -29,7 +29,8 @@ def shown(incident_pk):
 
 def create_incident():
     user = auth.require_user()
-    values = incidents.read_new(web.json_body(), user)
+    values = readers.read_new(web.json_body())
+    values["source"] = incidents.source_for(user, values["source"])     # INC-5, before the transaction
     with write_transaction():
         incident, events = incidents.create(values, user)
         outbox.enqueue_for_events(events, web.settings())
@@ -52,8 +53,8 @@ def get_incident(incident_pk):
 def change_incident(incident_pk, tags_required):
     """INC-7 (PATCH), INC-12 (PUT = PATCH with tags required): any authenticated user."""
     user = auth.require_user()
-    incidents.get_or_404(incident_pk)
-    values = incidents.read_changes(web.json_body(), tags_required)
+    incidents.get(incident_pk)
+    values = readers.read_changes(web.json_body(), tags_required)
     with write_transaction():
         events = incidents.change(incidents.locked(incident_pk), values, user)
         outbox.enqueue_for_events(events, web.settings())
@@ -63,8 +64,8 @@ def change_incident(incident_pk, tags_required):
 def put_ticket_url(incident_pk):
     """INC-13."""
     user = auth.require_user()
-    incidents.get_or_404(incident_pk)
-    value = incidents.read_ticket_url(web.json_body())
+    incidents.get(incident_pk)
+    value = readers.read_ticket_url(web.json_body())
     with write_transaction():
         events = incidents.set_ticket_url(incidents.locked(incident_pk), value, user)
         outbox.enqueue_for_events(events, web.settings())

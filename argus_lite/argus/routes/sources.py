@@ -1,18 +1,14 @@
 """Source systems and their types (SRC-1…SRC-5, MOD-3, MOD-4). `sources/heartbeat/` stays a 404."""
 from functools import partial
 
-from peewee import IntegrityError
-
 from ... import errors, web
 from ...core import users
-from ...db import db, write_transaction
 from ...fields import BIGINT_MAX, optional, read_fields, required, text
 from ...core.incidents import URL_MAX
 from ...models import SourceSystem, SourceSystemType
 from .. import auth
 from ..serialize import incidents as serialize
 
-DUPLICATE = "Source system with this Name and Type already exists."
 BAD_TYPE = "Select a valid choice. That choice is not one of the available choices."
 
 
@@ -61,14 +57,8 @@ def create_source():
     """SRC-2: superusers only; the type must exist; the username defaults to the name."""
     auth.require_superuser()
     values = read_source(web.json_body())
-    try:
-        with write_transaction():
-            created = users.create_source_system(values["name"], values["type"], base_url=values["base_url"],
-                                                 username=values["username"])
-    except users.SourceSystemTaken:
-        raise errors.field_error("non_field_errors", DUPLICATE) from None
-    except users.UserError as problem:
-        raise errors.field_error("non_field_errors", str(problem)) from None
+    created = users.create_source_system(values["name"], values["type"], base_url=values["base_url"],
+                                         username=values["username"])
     web.created()
     return serialize.source(created)
 
@@ -102,12 +92,7 @@ def rename_source(source_pk, name_required):
     if problems:
         raise errors.field_errors(problems)
     if "name" in values and values["name"] != found.name:
-        try:
-            with write_transaction(), db.atomic():
-                SourceSystem.update(name=values["name"]).where(SourceSystem.id == found.id).execute()
-        except IntegrityError:
-            raise errors.field_error("non_field_errors", DUPLICATE) from None
-        found.name = values["name"]
+        users.rename_source_system(found, values["name"])
     return serialize.source(found)
 
 
@@ -132,10 +117,6 @@ def create_type():
         problems["name"] = [users.source_type_name_error(values["name"])]
     if problems:
         raise errors.field_errors(problems)
-    try:
-        with write_transaction(), db.atomic():
-            SourceSystemType.insert(name=values["name"]).execute()
-    except IntegrityError:
-        raise errors.field_error("name", "source system type with this name already exists.") from None
+    users.create_source_type(values["name"])
     web.created()
     return {"name": values["name"]}

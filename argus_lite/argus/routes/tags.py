@@ -4,9 +4,9 @@ from peewee import IntegrityError
 from ... import errors, times, web
 from ...core import incidents
 from ...db import db, write_transaction
-from ...fields import Invalid, check_text, read_fields, required, text
+from ...fields import Invalid, check_text
 from ...models import IncidentTag, Tag
-from .. import auth
+from .. import auth, readers
 
 NO_INCIDENT = "An incident with this id does not exist"
 
@@ -22,7 +22,7 @@ def install(app, version):
 def list_tags(incident_pk):
     """TAG-4: in attach order."""
     auth.require_user()
-    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    incident_or_404(incident_pk)
     relations = (IncidentTag.select(IncidentTag, Tag).join(Tag).where(IncidentTag.incident == incident_pk)
                  .order_by(IncidentTag.id))
     return [{"tag": relation.tag.text} for relation in relations]
@@ -31,8 +31,8 @@ def list_tags(incident_pk):
 def add_tag(incident_pk):
     """TAG-4: attach (a no-op when already there), 201 either way."""
     user = auth.require_user()
-    incidents.get_or_404(incident_pk, NO_INCIDENT)
-    pair = read_tag(web.json_body())
+    incident_or_404(incident_pk)
+    pair = readers.read_tag(web.json_body())
     with write_transaction():
         incidents.attach(incidents.locked(incident_pk), [pair], user, times.now())
     web.created()
@@ -42,7 +42,7 @@ def add_tag(incident_pk):
 def get_tag(incident_pk, tag_text):
     """TAG-5: 404 unless attached."""
     auth.require_user()
-    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    incident_or_404(incident_pk)
     relation = attached(incident_pk, tag_text)
     return {"tag": relation.tag.text}
 
@@ -50,12 +50,18 @@ def get_tag(incident_pk, tag_text):
 def remove_tag(incident_pk, tag_text):
     """TAG-5: any authenticated user may detach; an unused tag row goes too."""
     auth.require_user()
-    incidents.get_or_404(incident_pk, NO_INCIDENT)
+    incident_or_404(incident_pk)
     relation = attached(incident_pk, tag_text)
     with write_transaction():
         IncidentTag.delete().where(IncidentTag.id == relation.id).execute()
         drop_if_unused(relation.tag_id)
     web.no_content()
+
+
+def incident_or_404(incident_pk):
+    """TAG-4, TAG-5: a missing incident is named in the 404 of the tag endpoints."""
+    if incidents.find(incident_pk) is None:
+        raise errors.not_found(NO_INCIDENT)
 
 
 def drop_if_unused(tag_pk):
@@ -71,7 +77,7 @@ def drop_if_unused(tag_pk):
 def attached(incident_pk, tag_text):
     try:
         check_text(tag_text)
-        key, value = incidents.parse_tag(tag_text)
+        key, value = readers.parse_tag(tag_text)
     except Invalid:
         raise errors.not_found() from None
     relation = (IncidentTag.select(IncidentTag, Tag).join(Tag)
@@ -79,14 +85,3 @@ def attached(incident_pk, tag_text):
     if relation is None:
         raise errors.not_found()
     return relation
-
-
-def read_tag(body):
-    """TAG-4: {"tag": "key=value"}; a bad text answers {"tag": "<message>"} (a string, TAG-2)."""
-    values, problems = read_fields(body, {"tag": required(text())})
-    if problems:
-        raise errors.field_errors(problems)
-    try:
-        return incidents.parse_tag(values["tag"])
-    except Invalid as problem:
-        raise errors.bad_request({"tag": problem.detail[0]}) from None

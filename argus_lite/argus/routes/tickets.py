@@ -6,11 +6,9 @@ from ...core import incidents, tickets
 from ...db import write_transaction
 from ...fields import Invalid
 from ...notify import outbox
-from .. import auth
+from .. import auth, readers
 from .incidents import shown
 
-NO_PLUGIN = "No path to ticket plugin can be found in the settings. Please update the setting 'TICKET_PLUGIN'."
-BROKEN_PLUGIN = "Ticket plugins are incorrectly configured."
 NO_URL = "No url could be generated. Please check that the ticket plugin provides a function to create tickets."
 
 
@@ -22,7 +20,7 @@ def install(app, version):
 def automatic_ticket(incident_pk):
     """TKT-1: an existing ticket_url is answered as is; else TKT-2…TKT-4."""
     user = auth.require_user()
-    incident = incidents.get_or_404(incident_pk)
+    incident = incidents.get(incident_pk)
     if incident.ticket_url:
         return {"ticket_url": incident.ticket_url}
     url = ticket_for(incident_pk, user)
@@ -37,25 +35,17 @@ def automatic_ticket(incident_pk):
 
 
 def ticket_for(incident_pk, user):
-    """TKT-2, TKT-3: the plugin's URL, or the error its failure maps to (bare string bodies)."""
+    """TKT-2, TKT-3: the plugin's URL; its failures are outcomes (answers.py: bare string bodies)."""
     settings = web.settings()
-    try:
-        plugin = tickets.load(settings.ticket_plugin)
-    except tickets.PluginMissing:
-        raise errors.bad_request(NO_PLUGIN) from None
-    except tickets.PluginBroken:
-        raise errors.bad_request(BROKEN_PLUGIN) from None
+    plugin = tickets.load(settings.ticket_plugin)
     incident = dict(shown(incident_pk), argus_url=urllib.parse.urljoin(settings.frontend_url,
                                                                        f"incidents/{incident_pk}"),
                     user=user.full_name)
-    try:
-        url = plugin.create_ticket(incident, settings)
-    except tickets.TicketError as failure:
-        raise errors.ApiError(failure.status, str(failure)) from None
+    url = plugin.create_ticket(incident, settings)
     if not url or not isinstance(url, str):
         raise errors.bad_request(NO_URL)
     try:
-        return incidents.ticket_url(url)      # as a client's ticket_url: no NUL, no javascript: link (INC-11)
+        return readers.ticket_url(url)      # as a client's ticket_url: no NUL, no javascript: link (INC-11)
     except Invalid:
         raise errors.ApiError(500, "The ticket plugin answered a url that cannot be stored.") from None
 
