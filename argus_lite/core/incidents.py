@@ -140,7 +140,7 @@ LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, start_us, wanted: Inci
     arity=5)
 
 
-# Creating (INC-11, INC-4…INC-6) -----------------------------------------------------------------
+# Creating (INC-4…INC-6) -------------------------------------------------------------------------
 
 def source_for(user, requested):
     """INC-5: the SourceSystem of a new incident; requested is the pk as the caller gave it (an int or its
