@@ -2,10 +2,8 @@
 from functools import partial
 
 from ... import errors, times, web
-from ...core import events, incidents
-from ...db import write_transaction
+from ...core import changes, events, incidents
 from ...models import Event, User
-from ...notify import outbox
 from .. import auth
 from ..serialize import incidents as serialize
 
@@ -53,10 +51,9 @@ def post_event(incident_pk, version):
     refusal = events.poster_kind_error(user, values["type"])
     if refusal:
         raise errors.bad_request({"type": refusal})
-    with write_transaction():
-        event = events.post(incidents.locked(incident_pk), user, values, now,
-                            partial(acks_url, incident_pk, version))
-        outbox.enqueue_for_events([event], web.settings())
+    with changes.recording(web.settings(), web.listeners()) as unit:
+        event = unit.add(events.post(incidents.locked(incident_pk), user, values, now,
+                                     partial(acks_url, incident_pk, version)))
     web.created()
     return serialize.event(event, user.username)
 
