@@ -83,8 +83,8 @@ def rule_of(filter_string, filter_json, fallback_items):
 
 
 def fitting_profiles(profiles, facts, start_time):
-    """N-2, the incident's half of match.is_selected, once per incident: (rules, destinations) of the
-    profiles whose timeslot covers start_time and some filter of which fits the incident."""
+    """N-2's incident half, once per incident: (rules, destinations) of the active profiles whose timeslot
+    covers start_time (in the server zone) and some filter of which fits the incident."""
     zone = times.server_zone()
     return [(rules, destinations) for recurrences, rules, destinations in profiles
             if match.timeslot_covers(recurrences, start_time, zone)
