@@ -10,6 +10,7 @@ import webtest
 
 from argus_lite import app as app_module
 from argus_lite import db, secret, times
+from argus_lite.core import changes
 from argus_lite.db import write_transaction
 from argus_lite.models import Event, Outbox
 from argus_lite.notify import worker
@@ -75,14 +76,14 @@ def add_profile(api, caller, recurrences, filter_string, phone=None, filter_obje
 
 
 def enqueue(incident, settings, event_type=None, actor=None):
-    """The way the incident endpoints do it: enqueue inside the write transaction (N-1)."""
-    with write_transaction():
+    """The way every write does it: a unit of work hands the event to the outbox in its transaction (N-1)."""
+    with changes.recording(settings, changes.Listeners()) as unit:
         if event_type:
             event = Event.create(incident=incident, actor=actor, timestamp=times.now(), received=times.now(),
                                  type=event_type, description=f"{event_type} by hand")
         else:
             event = Event.get(Event.incident == incident.id)
-        enqueue_for_events([event], settings)
+        unit.add(event)
     return event
 
 
