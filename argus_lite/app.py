@@ -4,6 +4,7 @@ import logging
 import bottle
 
 from . import argus, db, errors, times, web
+from .core import changes
 
 log = logging.getLogger("argus_lite")
 
@@ -17,6 +18,7 @@ def make_app(settings):
     app = bottle.Bottle(catchall=True)
     app.uninstall("json")                          # render_json serializes, arrays included
     app.config["argus_lite.settings"] = settings
+    app.config["argus_lite.listeners"] = changes.Listeners()              # told after each write's commit
     app.router.add_filter("int", web.path_id)                                # C-9, before any route
     app.add_hook("before_request", web.refuse_inexact_path)
     app.add_hook("before_request", web.strip_trailing_slash)                 # C-3

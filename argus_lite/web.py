@@ -22,6 +22,11 @@ def settings():
     return bottle.request.environ["argus_lite.settings"]
 
 
+def listeners(app=None):
+    """The in-process listeners (core.changes.Listeners) of app, by default of the app serving this request."""
+    return (app or bottle.request.app).config["argus_lite.listeners"]
+
+
 def render_json(callback):
     """Plugin: a handler returns a dict/list (None: empty body) or raises ApiError; both become JSON."""
 

@@ -10,6 +10,7 @@ import webtest
 
 from argus_lite import app as app_module
 from argus_lite import db, secret, times
+from argus_lite.core import changes
 from argus_lite.db import write_transaction
 from argus_lite.models import Event, Outbox
 from argus_lite.notify import worker
@@ -75,25 +76,22 @@ def add_profile(api, caller, recurrences, filter_string, phone=None, filter_obje
 
 
 def enqueue(incident, settings, event_type=None, actor=None):
-    """The way the incident endpoints do it: enqueue inside the write transaction (N-1)."""
-    with write_transaction():
+    """The way every write does it: a unit of work hands the event to the outbox in its transaction (N-1)."""
+    with changes.recording(settings, changes.Listeners()) as unit:
         if event_type:
             event = Event.create(incident=incident, actor=actor, timestamp=times.now(), received=times.now(),
                                  type=event_type, description=f"{event_type} by hand")
         else:
             event = Event.get(Event.incident == incident.id)
-        enqueue_for_events([event], settings)
+        unit.add(event)
     return event
 
 
-def deliver_all(sink, settings, expected):
-    """Run a worker until the outbox is empty; the sink then holds everything that was sent."""
+def deliver_all(sink, settings):
+    """Run a worker until a pass finds nothing due; the sink then holds everything that was sent."""
     running = worker.Worker(settings, poll_seconds=0.05).start()
     try:
-        messages = sink.wait_for(expected)
-        with db.db.connection_context():
-            while pending_count():
-                sink.wait_for(len(messages) + 1, seconds=0.2)
+        assert running.wait_until_idle()
     finally:
         running.stop()
     return sink.messages
@@ -121,7 +119,7 @@ def test_tag_filter_and_weekday_timeslot_deliver_exactly_the_right_messages(  # 
     # A later event counts by the incident's start_time, not by when it happens (N-2).
     closed = enqueue(monday, notify_settings, "CLO", kari.user)
 
-    received = deliver_all(sink, notify_settings, 6)
+    received = deliver_all(sink, notify_settings)
 
     email, sms = ("kari@example.org",), ("sms@gateway.test",)
     assert summary(received) == sorted([
@@ -140,7 +138,7 @@ def test_email_message_has_the_n8_form(notify_api, notify_settings, sink, kari, 
     incident = make_incident(nav, tags=["room=b201"], start_time=oslo(2026, 11, 23, 10, 0),
                              description="Ærlig talt", source_incident_id="x1")
     event = enqueue(incident, notify_settings)
-    [(to, message)] = deliver_all(sink, notify_settings, 1)
+    [(to, message)] = deliver_all(sink, notify_settings)
     assert to == ["kari@example.org"] and message["From"] == "argus@localhost"
     assert message["Subject"] == ("[Argus] 'Incident start': Ærlig talt, nav-trd @ "
                                   f"{times.format_time(event.timestamp)}")
@@ -159,7 +157,7 @@ def test_each_address_gets_one_message_however_many_profiles_select_it(  # N-7
     add_profile(notify_api, ola, WEEKDAY_HOURS, BOTH_TAGS)
     incident = make_incident(nav, tags=["room=b201", "site=trd"], start_time=oslo(2026, 11, 23, 10, 0))
     enqueue(incident, notify_settings)
-    received = deliver_all(sink, notify_settings, 2)
+    received = deliver_all(sink, notify_settings)
     assert sorted(to[0] for to, _ in received) == ["kari@example.org", "ola@example.org"]
 
 
@@ -174,7 +172,7 @@ def test_event_type_and_inactive_profiles(notify_api, notify_settings, sink, kar
     enqueue(incident, notify_settings, "CLO", kari.user)            # inactive profile: nothing
     with db.db.connection_context():
         assert [row.event_id for row in Outbox.select()] == [closed.id]
-    [(_, message)] = deliver_all(sink, notify_settings, 1)
+    [(_, message)] = deliver_all(sink, notify_settings)
     assert message["X-Argus-Event"] == str(closed.id)
 
 
@@ -210,9 +208,22 @@ def test_restart_sends_exactly_once(notify_api, notify_settings, sink, kari, nav
     incident = make_incident(nav, tags=["room=b201", "site=trd"], start_time=oslo(2026, 11, 23, 10, 0))
     enqueue(incident, notify_settings)
     worker.Worker(notify_settings).stop()            # the process stops before its worker sent anything
-    assert len(deliver_all(sink, notify_settings, 1)) == 1
-    deliver_all(sink, notify_settings, 2)            # a second restart finds nothing to send
+    assert len(deliver_all(sink, notify_settings)) == 1
+    deliver_all(sink, notify_settings)               # a second restart finds nothing to send
     assert len(sink.messages) == 1
+
+
+def test_a_running_worker_is_idle_again_only_after_sending_what_came_meanwhile(  # N-11
+        notify_api, notify_settings, sink, kari, nav):
+    add_profile(notify_api, kari, WEEKDAY_HOURS, BOTH_TAGS)
+    incident = make_incident(nav, tags=["room=b201", "site=trd"], start_time=oslo(2026, 11, 23, 10, 0))
+    running = worker.Worker(notify_settings, poll_seconds=0.05).start()
+    try:
+        assert running.wait_until_idle() and sink.messages == []
+        enqueue(incident, notify_settings)
+        assert running.wait_until_idle() and len(sink.messages) == 1
+    finally:
+        running.stop()
 
 
 def test_a_worker_that_died_mid_send_leaves_the_row_to_the_next(  # N-11
@@ -236,10 +247,7 @@ def test_two_workers_send_each_message_once(notify_api, notify_settings, sink, k
         incident = make_incident(nav, tags=["room=b201", "site=trd"], start_time=oslo(2026, 11, day, 10, 0))
         enqueue(incident, notify_settings)
     workers = [worker.Worker(notify_settings, poll_seconds=0.01).start() for _ in range(3)]
-    sink.wait_for(10)
-    with db.db.connection_context():
-        while pending_count():
-            sink.wait_for(11, seconds=0.2)
+    assert all(running.wait_until_idle() for running in workers)
     for running in workers:
         running.stop()
     keys = [(m["To"], m["Subject"], m["X-Argus-Event"]) for _, m in sink.messages]

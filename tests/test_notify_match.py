@@ -3,7 +3,7 @@ import datetime
 import zoneinfo
 
 from argus_lite.notify.match import (IncidentFacts, Recurrence, Rule, fallback_flags, fits_event, fits_incident,
-                                     is_empty, is_selected, rule_of, timeslot_covers)
+                                     is_empty, rule_of, timeslot_covers)
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 FACTS = IncidentFacts(source_pk=3, tags=frozenset({"room=b201", "site=trd"}), open=True, acked=False,
@@ -64,16 +64,3 @@ def test_timeslot_bounds_are_inclusive_in_the_server_zone():  # N-6
     assert timeslot_covers(WEEKDAYS_8_16, datetime.datetime(2026, 11, 23, 7, 30, tzinfo=datetime.timezone.utc), OSLO)
     assert not timeslot_covers([], monday.replace(hour=10), OSLO)
 
-
-def test_profile_selection_needs_all_four():  # N-2
-    at_ten = datetime.datetime(2026, 11, 23, 10, tzinfo=OSLO)
-    by_tag = rule_of(lists(tags=["room=b201"]), "{}", {})
-    only_ack = rule_of(lists([99]), '{"event_type": "ACK"}', {})
-    assert is_selected(True, WEEKDAYS_8_16, [by_tag], FACTS, "STA", at_ten, OSLO)
-    assert not is_selected(False, WEEKDAYS_8_16, [by_tag], FACTS, "STA", at_ten, OSLO)
-    assert not is_selected(True, WEEKDAYS_8_16, [only_ack], FACTS, "ACK", at_ten, OSLO)
-    # one filter fits the incident, another (not the same) fits the event
-    tag_on_close = rule_of(lists(tags=["room=b201"]), '{"event_type": "CLO"}', {})
-    assert not is_selected(True, WEEKDAYS_8_16, [tag_on_close], FACTS, "ACK", at_ten, OSLO)
-    assert is_selected(True, WEEKDAYS_8_16, [tag_on_close, only_ack], FACTS, "ACK", at_ten, OSLO)
-    assert not is_selected(True, WEEKDAYS_8_16, [by_tag], FACTS, "STA", at_ten.replace(hour=20), OSLO)

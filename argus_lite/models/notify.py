@@ -2,10 +2,11 @@
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, CompositeKey, ForeignKeyField,
                     IntegerField, SmallIntegerField, TextField)
 
+from ..db import Prepared, PreparedInsert, any_of
 from ..fields import Invalid, text_problem
-from .auth import User
+from .auth import SourceSystem, User
 from .base import BaseModel, TimestampField
-from .incidents import Event
+from .incidents import Event, Incident
 
 
 class Timeslot(BaseModel):
@@ -96,6 +97,36 @@ class Outbox(BaseModel):
     sent = TimestampField(null=True)
     failed = TimestampField(null=True)          # parked: never due until requeued (N-11)
     last_error = TextField(default="")
+
+
+# The statements of notify.outbox, run in the write transaction of every event (N-1, N-2, N-11) ----------
+
+Actor = User.alias()
+OUTBOX_EVENTS = Prepared(lambda event_pks: (
+    Event.select(Event, Incident, SourceSystem, Actor).join(Incident).join(SourceSystem)
+    .switch(Event).join(Actor, on=(Event.actor == Actor.id)).where(any_of(Event.id, event_pks)).order_by(Event.id)))
+
+
+def is_active():
+    return NotificationProfile.active == True  # noqa: E712
+
+
+ACTIVE_PROFILES = Prepared(lambda: NotificationProfile.select(NotificationProfile.id, NotificationProfile.timeslot)
+                           .where(is_active()), arity=0)
+ACTIVE_RECURRENCES = Prepared(lambda: (
+    TimeRecurrence.select(TimeRecurrence.timeslot, TimeRecurrence.days, TimeRecurrence.start, TimeRecurrence.end)
+    .where(TimeRecurrence.timeslot.in_(NotificationProfile.select(NotificationProfile.timeslot).where(is_active())))
+    .order_by(TimeRecurrence.id)), arity=0)
+ACTIVE_FILTERS = Prepared(lambda: (
+    ProfileFilter.select(ProfileFilter.profile, Filter.filter_string, Filter.filter).join(Filter)
+    .switch(ProfileFilter).join(NotificationProfile).where(is_active()).order_by(Filter.id)), arity=0)
+ACTIVE_DESTINATIONS = Prepared(lambda: (
+    ProfileDestination.select(ProfileDestination.profile, Destination.media, Destination.address).join(Destination)
+    .switch(ProfileDestination).join(NotificationProfile).where(is_active()).order_by(Destination.id)), arity=0)
+
+
+INSERT_OUTBOX_ROW = PreparedInsert(Outbox, ("event", "media", "recipient", "subject", "body", "headers",
+                                            "created", "next_attempt"))
 
 
 def owned(model, pk, user_pk):

@@ -103,10 +103,3 @@ def timeslot_covers(recurrences, instant, zone):
     local = instant.astimezone(zone)
     return any(recurrence_covers(recurrence, local) for recurrence in recurrences)
 
-
-def is_selected(active, recurrences, rules, facts, event_type, start_time, zone):
-    """N-2: active, the timeslot covers the incident's start_time, some filter fits the incident and
-    some (maybe another) filter fits the event."""
-    return (active and timeslot_covers(recurrences, start_time, zone)
-            and any(fits_incident(rule, facts) for rule in rules)
-            and any(fits_event(rule, event_type) for rule in rules))

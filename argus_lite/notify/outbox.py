@@ -5,11 +5,12 @@ import logging
 from collections import defaultdict
 
 from .. import times
-from ..db import Prepared, PreparedInsert, any_of, id_list, write_transaction
-from ..models import (Destination, Event, Filter, Incident, NotificationProfile, Outbox, ProfileDestination,
-                      ProfileFilter, SourceSystem, TimeRecurrence, User)
+from ..db import id_list, write_transaction
+from ..models import Event, Incident, Outbox, SourceSystem, User
 from ..models.base import from_joined_row
 from ..models.incidents import acked_among, is_open, tags_of
+from ..models.notify import (ACTIVE_DESTINATIONS, ACTIVE_FILTERS, ACTIVE_PROFILES, ACTIVE_RECURRENCES,
+                             INSERT_OUTBOX_ROW, OUTBOX_EVENTS)
 from . import match, messages
 
 log = logging.getLogger("argus_lite")
@@ -39,13 +40,7 @@ def enqueue_for_events(events, settings):
 
 def load_events(event_pks):
     """The events with their incident, its source and the actor, in one query."""
-    return [event_of(row) for row in EVENTS.execute(id_list(event_pks))]
-
-
-Actor = User.alias()
-EVENTS = Prepared(lambda event_pks: (
-    Event.select(Event, Incident, SourceSystem, Actor).join(Incident).join(SourceSystem)
-    .switch(Event).join(Actor, on=(Event.actor == Actor.id)).where(any_of(Event.id, event_pks)).order_by(Event.id)))
+    return [event_of(row) for row in OUTBOX_EVENTS.execute(id_list(event_pks))]
 
 
 def event_of(row):
@@ -81,24 +76,6 @@ def active_profiles(fallback):
             for profile_pk, timeslot_pk in ACTIVE_PROFILES.execute()]
 
 
-def is_active():
-    return NotificationProfile.active == True  # noqa: E712
-
-
-ACTIVE_PROFILES = Prepared(lambda: NotificationProfile.select(NotificationProfile.id, NotificationProfile.timeslot)
-                           .where(is_active()), arity=0)
-ACTIVE_RECURRENCES = Prepared(lambda: (
-    TimeRecurrence.select(TimeRecurrence.timeslot, TimeRecurrence.days, TimeRecurrence.start, TimeRecurrence.end)
-    .where(TimeRecurrence.timeslot.in_(NotificationProfile.select(NotificationProfile.timeslot).where(is_active())))
-    .order_by(TimeRecurrence.id)), arity=0)
-ACTIVE_FILTERS = Prepared(lambda: (
-    ProfileFilter.select(ProfileFilter.profile, Filter.filter_string, Filter.filter).join(Filter)
-    .switch(ProfileFilter).join(NotificationProfile).where(is_active()).order_by(Filter.id)), arity=0)
-ACTIVE_DESTINATIONS = Prepared(lambda: (
-    ProfileDestination.select(ProfileDestination.profile, Destination.media, Destination.address).join(Destination)
-    .switch(ProfileDestination).join(NotificationProfile).where(is_active()).order_by(Destination.id)), arity=0)
-
-
 @functools.lru_cache(maxsize=4096)
 def rule_of(filter_string, filter_json, fallback_items):
     """Stored filters rarely change: each text is parsed once, not per profile per request."""
@@ -106,8 +83,8 @@ def rule_of(filter_string, filter_json, fallback_items):
 
 
 def fitting_profiles(profiles, facts, start_time):
-    """N-2, the incident's half of match.is_selected, once per incident: (rules, destinations) of the
-    profiles whose timeslot covers start_time and some filter of which fits the incident."""
+    """N-2's incident half, once per incident: (rules, destinations) of the active profiles whose timeslot
+    covers start_time (in the server zone) and some filter of which fits the incident."""
     zone = times.server_zone()
     return [(rules, destinations) for recurrences, rules, destinations in profiles
             if match.timeslot_covers(recurrences, start_time, zone)
@@ -136,13 +113,9 @@ def render(medium, address, event, incident, tag_texts, settings):
 def write(message, medium, event, now):
     if message is None:
         return 0
-    INSERT_MESSAGE.execute(event.id, medium, message.recipient, message.subject, message.body,
-                           json.dumps(message.headers), now, now)
+    INSERT_OUTBOX_ROW.execute(event.id, medium, message.recipient, message.subject, message.body,
+                              json.dumps(message.headers), now, now)
     return 1
-
-
-INSERT_MESSAGE = PreparedInsert(Outbox, ("event", "media", "recipient", "subject", "body", "headers", "created",
-                                         "next_attempt"))
 
 
 def pending_count():

@@ -40,11 +40,13 @@ UNUSABLE_ADDRESS = "the recipient address holds a control character, a space or 
 
 
 class Worker:
-    """The delivery thread; start() and stop() are the whole interface."""
+    """The delivery thread: start() and stop(); wait_until_idle() lets a caller see that all is sent."""
 
     def __init__(self, settings, poll_seconds=0.5):
         self.settings, self.poll_seconds = settings, poll_seconds
         self.stopping = threading.Event()
+        self.passes = threading.Condition()
+        self.passes_begun = self.last_idle_pass = 0
         self.thread = threading.Thread(target=self.run, name="argus-lite-notifications", daemon=True)
 
     def start(self):
@@ -56,15 +58,29 @@ class Worker:
         if self.thread.is_alive():
             self.thread.join(timeout)
 
+    def wait_until_idle(self, timeout=10):
+        """Wait for a pass that begins after this call and finds nothing due: whatever was due before the
+        call has been sent by then. False when none came within timeout seconds."""
+        with self.passes:
+            begun = self.passes_begun
+            return self.passes.wait_for(lambda: self.last_idle_pass > begun, timeout)
+
     def run(self):
         while not self.stopping.is_set():
+            with self.passes:
+                self.passes_begun += 1
+                this_pass = self.passes_begun
             try:
                 with db.connection_context():
                     worked = deliver_due(self.settings)
             except Exception:  # the thread must outlive a database hiccup; the row stays pending
                 log.exception("notification delivery failed")
-                worked = 0
+                self.stopping.wait(self.poll_seconds)
+                continue
             if not worked:
+                with self.passes:
+                    self.last_idle_pass = this_pass
+                    self.passes.notify_all()
                 self.stopping.wait(self.poll_seconds)
 
 

@@ -1,9 +1,7 @@
 """Acknowledgements of one incident (EV-4, EV-5, EV-11…EV-14)."""
 from ... import errors, times, web
-from ...core import events, incidents
-from ...db import write_transaction
+from ...core import changes, events, incidents
 from ...models import Acknowledgement, Event, User
-from ...notify import outbox
 from .. import auth, readers
 from ..serialize import incidents as serialize
 
@@ -56,9 +54,9 @@ def create_ack(incident_pk):
     incidents.get(incident_pk)
     now = times.now()
     values = readers.read_ack(web.json_body(), now)
-    with write_transaction():
+    with changes.recording(web.settings(), web.listeners()) as unit:
         ack, event = events.record_ack(incidents.locked(incident_pk), user, values, now)
-        outbox.enqueue_for_events([event], web.settings())
+        unit.add(event)
     web.created()
     return serialize.ack(ack, event, user.username)
 
@@ -69,6 +67,6 @@ def change_expiration(incident_pk, ack_pk):
     row = find_ack(incident_pk, ack_pk)
     now = times.now()
     expiration = readers.read_expiration(web.json_body(), now)
-    with write_transaction():
+    with changes.recording(web.settings(), web.listeners()):
         events.change_expiration(row, expiration, now)
     return shown(row)

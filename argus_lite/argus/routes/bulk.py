@@ -1,16 +1,14 @@
 """v2 bulk changes (BLK-1…BLK-5): the single endpoints' code applied to each incident (BLK-3).
 
 The whole request is one write transaction (C-10) with a savepoint per incident: an incident that fails
-rolls back only its own writes and gets status 400 in its entry, the others are kept, and the outbox
-sees every stored event once, after all changes (N-1). Per-incident transactions would commit partial
-results before a later crash and make the notification step run once per incident.
+rolls back only its own writes and gets status 400 in its entry, the others are kept, and the unit of work
+hands every stored event to the outbox once, after all changes (N-1). Per-incident transactions would commit
+partial results before a later crash and make the notification step run once per incident.
 """
 from ... import errors, times, web
-from ...core import events, incidents
+from ...core import changes, events, incidents
 from ...core.outcomes import DomainError, EventRefused
-from ...db import db, write_transaction
 from ...fields import MISSING, Invalid, integer, json_type
-from ...notify import outbox
 from .. import answers, auth, readers
 from ..serialize import incidents as serialize
 
@@ -111,27 +109,26 @@ def nested(body, key, read):
 
 def apply_each(ids, entry_key, change):
     """BLK-2: one entry per id in request order; 400 only when every entry failed."""
-    changes, stored = {}, []
-    with write_transaction():
+    entries = {}
+    with changes.recording(web.settings(), web.listeners()) as unit:
         found = incidents.locked_all(ids)
         for incident_pk in ids:
-            changes[str(incident_pk)] = entry(incident_pk, found.get(incident_pk), entry_key, change, stored)
-        outbox.enqueue_for_events(stored, web.settings())
-    if all(item["status"] == 400 for item in changes.values()):
-        raise errors.bad_request({"changes": changes})
+            entries[str(incident_pk)] = entry(incident_pk, found.get(incident_pk), entry_key, change, unit)
+    if all(item["status"] == 400 for item in entries.values()):
+        raise errors.bad_request({"changes": entries})
     web.created()
-    return {"changes": changes}
+    return {"changes": entries}
 
 
-def entry(incident_pk, incident, entry_key, change, stored):
+def entry(incident_pk, incident, entry_key, change, unit):
     if incident is None:
         return {entry_key: None, "status": 400,
                 "errors": {"ids": f"Incident with id {incident_pk} could not be found."}}
     try:
-        with db.atomic():           # a savepoint: this incident's failure undoes only its own writes
+        with unit.savepoint():      # this incident's failure undoes only its own writes and events
             value, new_events = change(incident)
+            unit.add(new_events)
     except DomainError as outcome:
         answer = answers.answer(outcome)
         return {entry_key: None, "status": answer.status, "errors": answer.body}
-    stored.extend(new_events)
     return {entry_key: value, "status": 201, "errors": None}

@@ -1,9 +1,7 @@
 """Events of one incident (EV-1…EV-3, EV-7…EV-10, SM-2)."""
 from ... import errors, times, web
-from ...core import events, incidents
-from ...db import write_transaction
+from ...core import changes, events, incidents
 from ...models import Event, User
-from ...notify import outbox
 from .. import auth, readers
 from ..serialize import incidents as serialize
 
@@ -49,8 +47,7 @@ def post_event(incident_pk):
     now = times.now()
     values = readers.read_event(web.json_body(), user, now)
     events.check_poster(user, values["type"])
-    with write_transaction():
-        event = events.post(incidents.locked(incident_pk), user, values, now)
-        outbox.enqueue_for_events([event], web.settings())
+    with changes.recording(web.settings(), web.listeners()) as unit:
+        event = unit.add(events.post(incidents.locked(incident_pk), user, values, now))
     web.created()
     return serialize.event(event, user.username)

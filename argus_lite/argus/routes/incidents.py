@@ -2,10 +2,8 @@
 from functools import partial
 
 from ... import errors, times, web
-from ...core import incidents
-from ...db import write_transaction
+from ...core import changes, incidents
 from ...models.incidents import one_incident, row_of
-from ...notify import outbox
 from .. import auth, readers
 from ..serialize import incidents as serialize
 
@@ -31,9 +29,9 @@ def create_incident():
     user = auth.require_user()
     values = readers.read_new(web.json_body())
     values["source"] = incidents.source_for(user, values["source"])     # INC-5, before the transaction
-    with write_transaction():
+    with changes.recording(web.settings(), web.listeners()) as unit:
         incident, events = incidents.create(values, user)
-        outbox.enqueue_for_events(events, web.settings())
+        unit.add(events)
     web.created()
     # Answered from what was written, not read back: the tags in body order (INC-8), added by this caller
     # at the first event's received time (create() uses one "now" for both), not acked yet.
@@ -55,9 +53,8 @@ def change_incident(incident_pk, tags_required):
     user = auth.require_user()
     incidents.get(incident_pk)
     values = readers.read_changes(web.json_body(), tags_required)
-    with write_transaction():
-        events = incidents.change(incidents.locked(incident_pk), values, user)
-        outbox.enqueue_for_events(events, web.settings())
+    with changes.recording(web.settings(), web.listeners()) as unit:
+        unit.add(incidents.change(incidents.locked(incident_pk), values, user))
     return shown(incident_pk)
 
 
@@ -66,7 +63,6 @@ def put_ticket_url(incident_pk):
     user = auth.require_user()
     incidents.get(incident_pk)
     value = readers.read_ticket_url(web.json_body())
-    with write_transaction():
-        events = incidents.set_ticket_url(incidents.locked(incident_pk), value, user)
-        outbox.enqueue_for_events(events, web.settings())
+    with changes.recording(web.settings(), web.listeners()) as unit:
+        unit.add(incidents.set_ticket_url(incidents.locked(incident_pk), value, user))
     return {"ticket_url": value}

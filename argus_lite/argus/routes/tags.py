@@ -2,8 +2,8 @@
 from peewee import IntegrityError
 
 from ... import errors, times, web
-from ...core import incidents
-from ...db import db, write_transaction
+from ...core import changes, incidents
+from ...db import db
 from ...fields import Invalid, check_text
 from ...models import IncidentTag, Tag
 from .. import auth, readers
@@ -33,7 +33,7 @@ def add_tag(incident_pk):
     user = auth.require_user()
     incident_or_404(incident_pk)
     pair = readers.read_tag(web.json_body())
-    with write_transaction():
+    with changes.recording(web.settings(), web.listeners()):
         incidents.attach(incidents.locked(incident_pk), [pair], user, times.now())
     web.created()
     return {"tag": incidents.tag_text(pair)}
@@ -52,7 +52,7 @@ def remove_tag(incident_pk, tag_text):
     auth.require_user()
     incident_or_404(incident_pk)
     relation = attached(incident_pk, tag_text)
-    with write_transaction():
+    with changes.recording(web.settings(), web.listeners()):
         IncidentTag.delete().where(IncidentTag.id == relation.id).execute()
         drop_if_unused(relation.tag_id)
     web.no_content()

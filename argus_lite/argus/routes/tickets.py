@@ -2,10 +2,8 @@
 import urllib.parse
 
 from ... import errors, times, web
-from ...core import incidents, tickets
-from ...db import write_transaction
+from ...core import changes, incidents, tickets
 from ...fields import Invalid
-from ...notify import outbox
 from .. import auth, readers
 from .incidents import shown
 
@@ -24,13 +22,12 @@ def automatic_ticket(incident_pk):
     if incident.ticket_url:
         return {"ticket_url": incident.ticket_url}
     url = ticket_for(incident_pk, user)
-    with write_transaction():
+    with changes.recording(web.settings(), web.listeners()) as unit:
         incident = incidents.locked(incident_pk)
         if incident.ticket_url:     # another request made one meanwhile: keep the first
             return {"ticket_url": incident.ticket_url}
-        event = incidents.set_field(incident, "ticket_url", url, user, times.now(),
-                                    description=f"Change: ticket_url \u2192 {url}")
-        outbox.enqueue_for_events([event], web.settings())
+        unit.add(incidents.set_field(incident, "ticket_url", url, user, times.now(),
+                                     description=f"Change: ticket_url \u2192 {url}"))
     return {"ticket_url": url}
 
 
