@@ -15,7 +15,7 @@ import pytest
 
 from argus_lite.query import StatementCache
 from argus_lite.query.parse import SourceIds
-from argus_lite.argus.routes.incident_lists import PAGE_STATEMENTS
+from argus_lite.query.engine import PAGE_STATEMENTS
 
 ARGUS_LITE = pathlib.Path(sys.executable).with_name("argus-lite")
 REQUESTS, IDS = 600, 30_000

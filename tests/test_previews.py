@@ -41,10 +41,24 @@ def test_filterpreview_uses_list_filter_semantics(api, end_user, source, inciden
                               "description", "level", "ticket_url", "tags", "stateful", "open", "acked"]
 
 
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_filterpreview_takes_a_missing_list_as_empty(api, end_user, source, incidents, version):  # N-9 (deviation)
+    """The seed's own example body names only sourceSystemIds."""
+    url = f"{NP.format(v=version)}filterpreview/"
+    preview = lambda body: pks(api.post_json(url, body, headers=end_user.headers).json)  # noqa: E731
+    i = incidents
+    assert preview({"sourceSystemIds": [i["other_source"].source.id]}) == [i["other"].id]
+    assert preview({"sourceSystemIds": [source.source.id]}) == [i["a2"].id, i["b2"].id, i["a1b2"].id]
+    assert preview({"tags": ["b=2"]}) == [i["b2"].id, i["a1b2"].id]
+    assert preview({}) == []                                                                # empty filter (N-5)
+
+
 def test_filterpreview_rejections(api, end_user, incidents):  # N-9, NF-3
     url = f"{NP.format(v='v2')}filterpreview/"
-    assert api.post_json(url, {"sourceSystemIds": []}, headers=end_user.headers, status=400).json == [
-        "Filterstring is missing fieldname(s): tags"]
+    refused = lambda body: api.post_json(url, body, headers=end_user.headers, status=400).json  # noqa: E731
+    assert refused({"tags": [], "hosts": []}) == ["Unknown fieldname(s) in filterstring: hosts"]
+    assert refused({"sourceSystemIds": "1"}) == ["sourceSystemIds must be a list of integers."]
+    assert refused({"tags": None}) == ["tags must be a list of strings."]
     answer = api.post_json(url, {"sourceSystemIds": [], "tags": ["nodelimiter"]}, headers=end_user.headers,
                            status=400).json
     assert list(answer) == ["tags"] and len(answer["tags"]) == 1

@@ -11,7 +11,7 @@ from argus_lite.models import Acknowledgement, Event, User
 from argus_lite.models.incidents import with_source
 from argus_lite.query import build, page, parse
 from argus_lite.query.cursor import Cursor
-from argus_lite.argus.routes.incident_lists import EVENT_KEYS, INCIDENT_KEYS, incident_page_statement
+from argus_lite.query.engine import EVENT_KEYS, INCIDENT_KEYS, incident_page_statement
 from tests.factories import make_incident
 
 NOW_US = times.to_us(times.now())

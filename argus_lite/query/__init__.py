@@ -1,6 +1,6 @@
 """The incident query language (F-1…F-11): params.py names every parameter, parse.py reads values into
-terms, build.py turns terms into one peewee expression, cursor.py signs keyset positions (F-4),
-cache.py keeps compiled page statements."""
+terms, build.py turns terms into one peewee expression, engine.py runs terms as a keyset page (page.py) or
+a plain array, cursor.py signs keyset positions (F-4), cache.py keeps compiled page statements."""
 from .. import times
 from . import build, params, parse
 from .cache import StatementCache

@@ -186,8 +186,13 @@ def source_incident_id(text):
 
 def parse_tags(text):
     """F-2: key=value items; values are matched trimmed, as tags are stored (TAG-1)."""
+    return tags_term(items(text))
+
+
+def tags_term(tag_items):
+    """The Tags of F-2's key=value items (None for none), grouped by key."""
     wanted = {}
-    for item in items(text):
+    for item in tag_items:
         if not TAG_ITEM.fullmatch(item):
             raise Invalid(TAGS_MESSAGE)
         key, _, value = item.partition("=")
@@ -244,6 +249,23 @@ def parse(params, table):
         if term is not None:
             terms.append(term)
     return tuple(terms), errors
+
+
+def filter_terms(source_pks, tag_texts):
+    """N-9: the terms of a notification filter's lists, read as source__id__in and tags read theirs (F-1, F-2):
+    a pk no incident can have matches nothing, a tag text is one or more F-2 items (a value cannot contain a
+    comma). Raises FilterError under "tags"."""
+    terms = [SourceIds(frozenset(pk for pk in source_pks if 0 < pk <= MAX_PK))] if source_pks else []
+    pieces = [piece for text in sorted(tag_texts) for piece in items(text)]
+    if not any(piece.strip() for piece in pieces):
+        return tuple(terms)                   # F-1: blank is the same as absent
+    try:
+        problem = next(filter(None, map(text_problem, pieces)), None)
+        if problem:
+            raise Invalid(problem)
+        return tuple(terms) + (tags_term(pieces),)
+    except Invalid as error:
+        raise FilterError({"tags": [str(error)]}) from None
 
 
 def page_size(params, maximum, default=100):

@@ -9,16 +9,9 @@ from functools import partial
 import bottle
 
 from ... import errors, query, secret, times, web
-from ...db import Prepared
-from ...models import Event, Incident, IncidentTag, User
-from ...models.incidents import IncidentRow, incident_rows, tagged_with_source, with_source
-from ...query import build, cursor, page, params, parse
+from ...query import cursor, engine, params, parse
 from .. import auth
 from ..serialize import incidents as serialize
-
-INCIDENT_KEYS = (Incident.start_time, Incident.id)       # F-3
-TAG_LINK_KEYS = (IncidentTag.start_time, IncidentTag.incident)   # the same values, on a tag's links
-EVENT_KEYS = (Event.timestamp, Event.id)                 # EV-15
 
 
 def install(app, version):
@@ -49,20 +42,16 @@ def list_open(unacked_only):
     the most recent ARGUS_LITE_PAGE_SIZE_MAX, as a page: the array of every open incident grew without end."""
     auth.require_user()
     now = times.now()
-    now_us = times.to_us(now)
-    terms = [parse.Open(True)] + ([parse.Acked(False)] if unacked_only else [])
-    rows = incident_rows(with_source(now_us).where(build.condition(terms, now_us))
-                         .order_by(*(key.desc() for key in INCIDENT_KEYS)).limit(web.settings().page_size_max))
-    return serialize.incidents(rows, now)
+    terms = (parse.Open(True),) + ((parse.Acked(False),) if unacked_only else ())
+    return serialize.incidents(engine.newest_incidents([terms], web.settings().page_size_max, now), now)
 
 
 def list_events():
-    """EV-15 (v2): all events, newest timestamp first, no filters; actor names joined, not fetched per row."""
+    """EV-15 (v2): all events, newest timestamp first, no filters."""
     auth.require_user()
-    select = Event.select(Event, User.id, User.username).join(User, on=(Event.actor == User.id))
-    rows, links = keyset_page(lambda at, size: list(page.page_select(select, EVENT_KEYS, at, size)),
-                              lambda row: (times.to_us(row.timestamp), row.id), "events", query_params())
-    return dict(links, results=[serialize.event(row, row.actor.username) for row in rows])
+    request_params, key = query_params(), secret.signing_key(web.settings())
+    found = engine.event_page(read_cursor(request_params, "events", key), page_size(request_params))
+    return dict(links(found, key), results=[serialize.event(row, row.actor.username) for row in found.rows])
 
 
 def incident_page(list_name, table, restriction):
@@ -72,57 +61,30 @@ def incident_page(list_name, table, restriction):
         terms = restriction + tuple(query.incident_terms(request_params, table))
     except query.FilterError as error:
         raise errors.field_errors(error.errors) from None
-    terms = build.with_tag_ids(terms)
-    now_us = times.to_us(now)
     if "count" in request_params:
-        return count_body(Incident.select().where(build.condition(terms, now_us)).count(), request_params)
-
-    def run_page(at, size):
-        instant, pk = at.position if at else (0, 0)
-        statement = incident_page_statement(terms, at and at.direction)
-        return [IncidentRow(*raw) for raw in statement.execute(now_us, instant, pk, size + 1)]
-
-    rows, links = keyset_page(run_page, lambda row: (row.start_time, row.id), list_name, request_params)
-    return dict(links, results=serialize.incidents(rows, now))
+        return count_body(engine.incident_count(terms, now), request_params)
+    key = secret.signing_key(web.settings())
+    found = engine.incident_page(terms, read_cursor(request_params, list_name, key), page_size(request_params),
+                                 now, list_name)
+    return dict(links(found, key), results=serialize.incidents(found.rows, now))
 
 
-# Peewee's building and compiling of a page query costs more than SQLite's running it, so the SQL of each set
-# of filter terms is kept, never rows; now, the cursor's position and the page size stay parameters. Bounded
-# in bytes: a few megabytes, and terms with long value lists are compiled for each request instead.
-PAGE_STATEMENTS = query.StatementCache(max_bytes=8_000_000, max_entries=512, max_key_items=1_000)
+def page_size(request_params):
+    return parse.page_size(request_params, web.settings().page_size_max)
 
 
-def incident_page_statement(terms, direction):
-    """The page query of one set of filter terms, from PAGE_STATEMENTS or compiled now."""
-    return PAGE_STATEMENTS.get((terms, direction), partial(compile_page_statement, terms, direction),
-                               lambda statement: len(statement.sql()[0]))
-
-
-def compile_page_statement(terms, direction):
-    tag_pk, others = build.driving_tag(terms)
-
-    def build_page(now_us, instant, pk, limit):
-        at = direction and cursor.Cursor("", direction, (instant, pk))
-        if tag_pk is None:
-            return page.page_select(with_source(now_us).where(build.condition(terms, now_us)), INCIDENT_KEYS, at,
-                                    limit=limit)
-        return page.page_select(tagged_with_source(tag_pk, now_us).where(build.condition(others, now_us)),
-                                TAG_LINK_KEYS, at, limit=limit)
-    return Prepared(build_page, arity=4)
-
-
-def keyset_page(run_page, position_of, list_name, request_params):
-    """(rows, {"next": url, "previous": url}) of the page the request's cursor names (F-3…F-5)."""
-    settings = web.settings()
-    size = parse.page_size(request_params, settings.page_size_max)
-    key = secret.signing_key(settings)
+def read_cursor(request_params, list_name, key):
+    """The cursor the request names, None for the first page (F-4: empty = first page)."""
     text = (request_params.get("cursor") or [""])[-1]
     try:
-        current = cursor.decode(text, list_name, key) if text else None    # F-4: empty = first page
+        return cursor.decode(text, list_name, key) if text else None
     except cursor.InvalidCursor:
         raise errors.bad_request({"detail": "Invalid cursor"}) from None
-    found = page.fetch(run_page, position_of, list_name, current, size)
-    return found.rows, {"next": link_to(found.next, key), "previous": link_to(found.previous, key)}
+
+
+def links(found, key):
+    """F-3…F-5: {"next": url, "previous": url} of a page.Page."""
+    return {"next": link_to(found.next, key), "previous": link_to(found.previous, key)}
 
 
 def count_body(count, request_params):

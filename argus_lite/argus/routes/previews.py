@@ -1,19 +1,12 @@
-"""Which incidents a profile or a filter would select (N-9), through the incident query language."""
-import functools
-import json
-import operator
-
-from peewee import Value
-
+"""Which incidents a profile or a filter would select (N-9), with the list filters' semantics (F-2)."""
 from ... import errors, times, web
-from ...models import Incident, NotificationProfile
-from ...models.incidents import incident_rows, with_source
+from ...models import NotificationProfile
 from ...models.notify import filters_of
 from ...notify import match
-from ...query import FilterError, incident_condition
+from ...query import FilterError, engine, parse
 from .. import auth
 from ..serialize import incidents as serialize
-from .filters import filter_keys_problems
+from .filters import STRING_KEYS, filter_keys_problems
 
 
 def install(app, version):
@@ -31,41 +24,37 @@ def profile_incidents(profile_pk):
         raise errors.not_found()
     fallback = match.fallback_flags(web.settings().fallback_filter)
     rules = [match.rule_of(f.filter_string, f.filter, fallback) for f in filters_of([profile.id])[profile.id]]
-    return incidents_where(functools.reduce(operator.or_, map(condition, rules), Value(False)))
+    return incidents_of([rule_terms(rule) for rule in rules if not match.is_empty(rule)])
 
 
 def filter_preview():
-    """N-9: body {"sourceSystemIds": [...], "tags": [...]}; NF-3 problems as a bare list."""
+    """N-9: body {"sourceSystemIds": [...], "tags": [...]}, a missing key an empty list; NF-3 problems as a
+    bare list."""
     auth.require_user()
-    body = web.json_body()
+    lists = read_preview_body(web.json_body())
+    rule = match.Rule(source_ids=frozenset(lists["sourceSystemIds"]), tags=frozenset(lists["tags"]))
+    return incidents_of([] if match.is_empty(rule) else [rule_terms(rule)])
+
+
+def read_preview_body(body):
+    if isinstance(body, dict):
+        body = {**{key: [] for key in STRING_KEYS}, **body}
     problems = filter_keys_problems(body)
     if problems:
         raise errors.bad_request(problems)
-    rule = match.rule_of(json.dumps(body), "{}", {})
-    return incidents_where(condition(rule))
+    return body
 
 
-def condition(rule):
-    """F-2 list semantics (OR within a key, AND across keys); flags are not applied (Argus); an
-    empty filter (N-5) selects nothing."""
-    if match.is_empty(rule):
-        return Value(False)
-    params = {}
-    if rule.source_ids:
-        params["source__id__in"] = [",".join(str(pk) for pk in sorted(rule.source_ids))]
-    if rule.tags:
-        params["tags"] = [",".join(sorted(rule.tags))]
+def rule_terms(rule):
+    """The query terms of a rule's lists; its flags are not applied (Argus)."""
     try:
-        return incident_condition(params)
+        return parse.filter_terms(rule.source_ids, rule.tags)
     except FilterError as error:
-        raise errors.field_errors({"tags" if key == "tags" else "sourceSystemIds": messages
-                                   for key, messages in error.errors.items()}) from None
+        raise errors.field_errors(error.errors) from None
 
 
-def incidents_where(where):
-    """A plain array in F-3 order (start_time, pk descending), not paginated: the most recent
-    ARGUS_LITE_PAGE_SIZE_MAX, as many as a page holds (INC-15's bound)."""
+def incidents_of(term_sets):
+    """A plain array in F-3 order, not paginated: the most recent ARGUS_LITE_PAGE_SIZE_MAX, as many as a page
+    holds (INC-15's bound); an empty filter (N-5) adds no term set, so it selects nothing."""
     now = times.now()
-    rows = incident_rows(with_source(times.to_us(now)).where(where)
-                         .order_by(Incident.start_time.desc(), Incident.id.desc()).limit(web.settings().page_size_max))
-    return serialize.incidents(rows, now)
+    return serialize.incidents(engine.newest_incidents(term_sets, web.settings().page_size_max, now), now)
