@@ -1,20 +1,17 @@
 """make_app(settings): one Bottle app, its hooks and JSON errors, and each face's routes."""
 import logging
+from functools import partial
 
 import bottle
 
-from . import argus, db, errors, times, web
+from . import argus, db, errors, process, web
 from .core import changes
 
 log = logging.getLogger("argus_lite")
 
-# Every request body is read by web.json_body, which caps it; bottle's own reading is never used.
-bottle.BaseRequest.MEMFILE_MAX = 1024 * 1024
-
 
 def make_app(settings):
-    db.open_database(settings.database_url)
-    times.configure(settings.time_zone)
+    tenure = process.take(settings)                # the database, the zone: see process.py
     app = bottle.Bottle(catchall=True)
     app.uninstall("json")                          # render_json serializes, arrays included
     app.config["argus_lite.settings"] = settings
@@ -23,7 +20,7 @@ def make_app(settings):
     app.add_hook("before_request", web.refuse_inexact_path)
     app.add_hook("before_request", web.strip_trailing_slash)                 # C-3
     app.add_hook("before_request", web.answer_options)                       # C-1
-    app.add_hook("before_request", lambda: bottle.request.environ.update({"argus_lite.settings": settings}))
+    app.add_hook("before_request", partial(web.enter_request, tenure))        # 503 once replaced
     app.add_hook("before_request", web.connect_database)
     app.add_hook("after_request", db.close_if_open)                          # back to the pool
     errors.install_handlers(app)                                             # never an HTML page

@@ -15,15 +15,16 @@ SPARE_FILES = 64
 SPARE_CONNECTIONS = 4
 
 
-def make_server(app, settings, host="127.0.0.1", port=0, threads=1, connection_limit=None):
+def make_server(app, settings, host="127.0.0.1", port=0, threads=1, connection_limit=None, socket_map=None):
     """A waitress server (not yet running: call .run()) with the limits of settings, and a database pool
-    with a connection for each of its threads."""
+    with a connection for each of its threads. socket_map: the dict waitress keeps its listener and
+    connections in (a new one when None)."""
     limit = connection_limit or settings.connection_limit
     db.size_pool(threads + SPARE_CONNECTIONS)
     db.start_checkpoints()
     allow_open_files(limit + SPARE_FILES)
     server = create_server(
-        app, host=host, port=port, threads=threads, ident="argus-lite",
+        app, map=socket_map, host=host, port=port, threads=threads, ident="argus-lite",
         max_request_body_size=settings.max_body_bytes,
         connection_limit=limit,
         channel_timeout=settings.channel_timeout,

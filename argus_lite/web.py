@@ -6,7 +6,7 @@ import traceback
 
 import bottle
 
-from . import db, errors
+from . import db, errors, process
 from .errors import ApiError
 from .fields import json_type
 
@@ -19,7 +19,18 @@ MAX_JSON_DEPTH = 32
 
 def settings():
     """The Settings of the app serving this request."""
-    return bottle.request.environ["argus_lite.settings"]
+    return bottle.request.environ[process.SETTINGS_KEY]
+
+
+def enter_request(tenure):
+    """before_request: the app's Settings into the environ, for settings(); 503 once a later make_app took
+    the process, so that this app never answers from the database of another."""
+    try:
+        tenure.check()
+    except process.AppReplaced as replaced:
+        raise bottle.HTTPResponse(errors.encode({"detail": f"Service unavailable: {replaced}."}), 503,
+                                  {"Content-Type": "application/json"}) from None
+    bottle.request.environ[process.SETTINGS_KEY] = tenure.settings
 
 
 def listeners(app=None):

@@ -1,6 +1,5 @@
 """Fixtures: every storage test runs on SQLite and, when ARGUS_LITE_TEST_POSTGRES_URL is set, on PostgreSQL."""
 import os
-import uuid
 
 import pytest
 import webtest
@@ -21,22 +20,10 @@ def pytest_configure(config):
 
 
 def scratch_postgres_database():
-    """CREATE DATABASE with a unique name on the server of ARGUS_LITE_TEST_POSTGRES_URL; returns (url, drop)."""
-    import psycopg2
+    """A new database on the server of ARGUS_LITE_TEST_POSTGRES_URL; returns (url, drop)."""
+    from argus_lite.testing import scratch_postgres_database as scratch     # imported by pytest first, as a plugin
 
-    name = f"argus_lite_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(POSTGRES_URL)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    base = POSTGRES_URL.rsplit("/", 1)[0]
-    return f"{base}/{name}", drop
+    return scratch(POSTGRES_URL)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from argus_lite.notify import worker
 from argus_lite.notify.outbox import enqueue_for_events, pending_count
 from tests.conftest import settings_for
 from tests.factories import make_incident, make_source, make_user
-from tests.smtp_sink import SmtpSink, free_port
+from argus_lite.smtp_sink import SmtpSink, free_port
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 NP = "/api/v2/notificationprofiles"

@@ -14,7 +14,7 @@ from argus_lite.models import Destination, Outbox
 from argus_lite.notify import worker
 from argus_lite.notify.outbox import pending_count
 from tests.factories import make_incident, make_user
-from tests.smtp_sink import Hold, free_port
+from argus_lite.smtp_sink import Hold, free_port
 from tests.test_notify_delivery import (add_profile, enqueue, nav, notify_api, notify_settings,  # noqa: F401
                                         oslo, sink)
 

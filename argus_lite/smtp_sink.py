@@ -1,4 +1,4 @@
-"""A real SMTP server for tests (N-12): aiosmtpd on 127.0.0.1:<free port>, collecting every message."""
+"""A real SMTP server for tests (N-12): aiosmtpd on 127.0.0.1:<free port>, keeping every message it accepts."""
 import asyncio
 import email
 import email.policy
