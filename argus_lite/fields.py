@@ -23,21 +23,29 @@ URL = re.compile(
 
 
 class Invalid(ValueError):
-    """A rejected value; detail is the JSON under the field's key (a list of messages unless a rule says)."""
+    """A rejected value; detail is the JSON under the field's key (a list of messages unless a rule says),
+    key the key it goes under instead when a rule names another (non_field_errors, a settings key)."""
 
-    def __init__(self, detail):
+    def __init__(self, detail, key=None):
         super().__init__(detail)
         self.detail = [detail] if isinstance(detail, str) else detail
+        self.key = key
 
 
-def read_fields(body, readers):
-    """{name: reader} -> (values, errors): every field is read, so all errors are reported together."""
+def read_fields(body, readers, is_partial=False, first_error_only=False):
+    """{name: reader} -> (values, errors), readers run in their order. By default every field is read, so
+    all errors are reported together; is_partial (PATCH) reads only the keys the body has; first_error_only
+    stops at the first error, for the resources where Argus reports one (destinations, phone numbers)."""
     values, errors = {}, {}
     for name, reader in readers.items():
+        if is_partial and name not in body:
+            continue
         try:
             value = reader(body.get(name, MISSING))
         except Invalid as problem:
-            errors[name] = problem.detail
+            errors[problem.key or name] = problem.detail
+            if first_error_only:
+                break
         else:
             if value is not MISSING:
                 values[name] = value
