@@ -83,6 +83,33 @@ def text(max_length=None, null_as_empty=False):
     return read
 
 
+def string(raw):
+    """A JSON string as it is: null and numbers refused (where Argus's CharField meets a stricter check)."""
+    if raw is None:
+        raise Invalid("This field may not be null.")
+    if not isinstance(raw, str):
+        raise Invalid("Not a valid string.")
+    check_text(raw)
+    return raw
+
+
+def list_of(read_item):
+    """DRF ListField: every item read, the problems keyed by the item's index ({"0": [message]})."""
+    def read(raw):
+        if not isinstance(raw, list):
+            raise Invalid(f'Expected a list of items but got type "{json_type(raw)}".')
+        values, problems = [], {}
+        for index, item in enumerate(raw):
+            try:
+                values.append(read_item(item))
+            except Invalid as problem:
+                problems[str(index)] = problem.detail
+        if problems:
+            raise Invalid(problems)
+        return values
+    return read
+
+
 def check_text(value):
     """Text that both databases can store: no NUL, valid UTF-8 (JSON may carry lone surrogates)."""
     problem = text_problem(value)

@@ -1,15 +1,30 @@
 """The caller's own notification objects (timeslots, filters, profiles, destinations, phone numbers): found or
 404 (owner scope), named once per owner (MOD-9), stored or answered when a racing request got there first."""
 import contextlib
+from functools import partial
 
 from peewee import IntegrityError
 
-from .. import errors
+from .. import errors, web
+from . import auth
 from ..db import violates_unique, write_transaction
-from ..fields import Invalid, text_problem
+from ..fields import Invalid, string
 
 NAME_MAX = 40
 RACED = "A row this request names was changed by another request meanwhile; send it again."
+
+
+def install_routes(app, base, pk_name, list_rows, create, get, change, delete):
+    """The routes of one owner-scoped resource: list and create at base; get, PUT (change with is_partial
+    False), PATCH (True) and DELETE at base/<pk_name>, the URL returned for any further route."""
+    one = f"{base}/<{pk_name}:int>"
+    app.route(base, "GET", list_rows)
+    app.route(base, "POST", create)
+    app.route(one, "GET", get)
+    app.route(one, "PUT", partial(change, is_partial=False))
+    app.route(one, "PATCH", partial(change, is_partial=True))
+    app.route(one, "DELETE", delete)
+    return one
 
 
 def owned_or_404(model, pk, user, within=None):
@@ -20,6 +35,14 @@ def owned_or_404(model, pk, user, within=None):
     if row is None:
         raise errors.not_found()
     return row
+
+
+def listed(model, render):
+    """The GET handler of the caller's rows of model, by pk, each rendered (NF-7, DST-2)."""
+    def list_rows():
+        rows = model.select().where(model.user == auth.require_user().id).order_by(model.id)
+        return [render(row) for row in rows]
+    return list_rows
 
 
 def name_reader(model, user, row, taken_message, may_be_null=False):
@@ -39,13 +62,8 @@ def name_reader(model, user, row, taken_message, may_be_null=False):
 
 
 def checked_name(value, may_be_blank):
-    """DRF CharField(max_length=40) in Argus's wording; NUL and lone surrogates neither database stores."""
-    if value is None:
-        raise Invalid("This field may not be null.")
-    if not isinstance(value, str):
-        raise Invalid("Not a valid string.")
-    if problem := text_problem(value):
-        raise Invalid(problem)
+    """DRF CharField(max_length=40) in Argus's wording, numbers refused."""
+    string(value)
     if not value.strip() and not may_be_blank:
         raise Invalid("This field may not be blank.")
     if len(value) > NAME_MAX:
@@ -73,9 +91,24 @@ def stored(model, name_taken, recheck=None):
         raise errors.ApiError(409, {"detail": RACED}) from None
 
 
+def created(row, name_taken):
+    """Stores a new row of the caller's, as stored() does, and answers 201 with it."""
+    with stored(type(row), name_taken):
+        row.save()
+    web.created()
+    return row
+
+
 def unique_keys(model):
     """(table, column names) of each unique index of model, as db.violates_unique names them."""
     fields = model._meta.fields
     return [(model._meta.table_name, tuple(fields[name].column_name for name in names))
             for names, is_unique in model._meta.indexes if is_unique]
 
+
+
+def deleted(row):
+    """Deletes the caller's row in its own transaction; the answer is 204 (NP-8, TS-6, PHN-6)."""
+    with write_transaction():
+        row.delete_instance()
+    web.no_content()

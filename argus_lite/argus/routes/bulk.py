@@ -11,7 +11,7 @@ from ... import errors, times, web
 from ...core import events, incidents
 from ...db import db, write_transaction
 from ...errors import ApiError
-from ...fields import MISSING, Invalid, integer, json_type
+from ...fields import MISSING, Invalid, integer, json_type, list_of
 from ...notify import outbox
 from .. import auth
 from ..serialize import incidents as serialize
@@ -87,14 +87,10 @@ def read_ids(body):
                else f"Ensure this field has no more than {MAX_IDS} elements." if len(raw) > MAX_IDS else None)
     if problem:
         raise errors.field_error("ids", problem)
-    ids, problems = [], {}
-    for index, item in enumerate(raw):
-        try:
-            ids.append(integer(item))
-        except Invalid as invalid:
-            problems[str(index)] = invalid.detail
-    if problems:
-        raise errors.field_errors({"ids": problems})
+    try:
+        ids = list_of(integer)(raw)
+    except Invalid as invalid:
+        raise errors.field_errors({"ids": invalid.detail}) from None
     return list(dict.fromkeys(ids))
 
 

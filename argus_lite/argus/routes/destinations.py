@@ -3,51 +3,33 @@ from functools import partial
 
 from ... import errors, web
 from ...db import write_transaction
-from ...fields import Invalid, optional, read_fields, required, text_problem
+from ...fields import Invalid, optional, read_fields, required, string
 from ...models import Destination, NotificationProfile, ProfileDestination, Timeslot, User
 from ...models.notify import profile_names
 from ...notify import media
 from .. import auth
-from ..owned import owned_or_404, stored
+from ..owned import created, install_routes, listed, owned_or_404, stored
 from ..serialize import notify as serialize
 
 
 def install(app, version):
     if version != "v2":      # V-15
         return
-    base = f"/api/{version}/notificationprofiles/destinations"
-    one = f"{base}/<destination_pk:int>"
-    app.route(base, "GET", list_destinations)
-    app.route(base, "POST", create_destination)
-    app.route(one, "GET", get_destination)
-    app.route(one, "PUT", partial(change_destination, is_partial=False))
-    app.route(one, "PATCH", partial(change_destination, is_partial=True))
-    app.route(one, "DELETE", delete_destination)
+    one = install_routes(app, f"/api/{version}/notificationprofiles/destinations", "destination_pk",
+                         listed(Destination, serialize.destination), create_destination, get_destination,
+                         change_destination, delete_destination)
     app.route(f"{one}/duplicate", "GET", is_duplicate)
 
 
-def list_destinations():
-    """DST-2: by pk."""
-    user = auth.require_user()
-    rows = Destination.select().where(Destination.user == user.id).order_by(Destination.id)
-    return [serialize.destination(row) for row in rows]
-
-
 def get_destination(destination_pk):
-    user = auth.require_user()
-    return serialize.destination(owned_or_404(Destination, destination_pk, user))
+    return serialize.destination(owned_or_404(Destination, destination_pk, auth.require_user()))
 
 
 def create_destination():
     """DST-3…DST-6."""
     user = auth.require_user()
-    body = web.json_body()
-    fields = read_destination(body, user, None, is_partial=False)
-    row = Destination(user=user.id, media=fields["media"], label=fields.get("label"), address=fields["address"])
-    with stored(Destination, destination_taken()):
-        row.save()
-    web.created()
-    return serialize.destination(row)
+    row = Destination(user=user.id, **read_destination(web.json_body(), user, None, is_partial=False))
+    return serialize.destination(created(row, destination_taken()))
 
 
 def change_destination(destination_pk, is_partial):
@@ -133,11 +115,7 @@ def read_label(value, user, slug, row):
     """DST-6: a non-null label is unique per (user, medium)."""
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise Invalid("Not a valid string.")
-    if problem := text_problem(value):
-        raise Invalid(problem)
-    if len(value) > 50:
+    if len(string(value)) > 50:
         raise Invalid("Ensure this field has no more than 50 characters.")
     if others(user, slug, row).where(Destination.label == value).exists():
         raise Invalid(f'A destination of this medium labelled "{value}" already exists.')

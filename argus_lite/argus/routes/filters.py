@@ -1,40 +1,26 @@
 """Notification filters, owner-scoped (NF-1…NF-8)."""
 import json
-from functools import partial
 
 from ... import errors, query, web
-from ...fields import Invalid, json_type, optional, read_fields, required, shown, text_problem
+from ...fields import Invalid, json_type, list_of, optional, read_fields, required, shown, string, text_problem
 from ...db import write_transaction
 from ...models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ...models.incidents import EVENT_TYPES
 from ...models.notify import profile_names
 from .. import auth
-from ..owned import name_reader, owned_or_404, stored
+from ..owned import created, install_routes, listed, name_reader, owned_or_404, stored
 from ..serialize import notify as serialize
 
 STRING_KEYS = ("sourceSystemIds", "tags")
 
 
 def install(app, version):
-    base = f"/api/{version}/notificationprofiles/filters"
-    one = f"{base}/<filter_pk:int>"
-    app.route(base, "GET", list_filters)
-    app.route(base, "POST", create_filter)
-    app.route(one, "GET", get_filter)
-    app.route(one, "PUT", partial(change_filter, is_partial=False))
-    app.route(one, "PATCH", partial(change_filter, is_partial=True))
-    app.route(one, "DELETE", delete_filter)
-
-
-def list_filters():
-    """NF-2: by pk."""
-    user = auth.require_user()
-    return [serialize.filter_(row) for row in Filter.select().where(Filter.user == user.id).order_by(Filter.id)]
+    install_routes(app, f"/api/{version}/notificationprofiles/filters", "filter_pk",
+                   listed(Filter, serialize.filter_), create_filter, get_filter, change_filter, delete_filter)
 
 
 def get_filter(filter_pk):
-    user = auth.require_user()
-    return serialize.filter_(owned_or_404(Filter, filter_pk, user))
+    return serialize.filter_(owned_or_404(Filter, filter_pk, auth.require_user()))
 
 
 def create_filter():
@@ -43,10 +29,7 @@ def create_filter():
     fields = read_filter(web.json_body(), user, None, is_partial=False)
     row = Filter(user=user.id, name=fields["name"], filter=json.dumps(fields.get("filter", {})))
     row.filter_string = fields.get("filter_string", generated_string(fields.get("filter", {})))
-    with stored(Filter, name_taken(row.name)):
-        row.save()
-    web.created()
-    return serialize.filter_(row)
+    return serialize.filter_(created(row, name_taken(row.name)))
 
 
 def change_filter(filter_pk, is_partial):
@@ -109,14 +92,8 @@ def read_filter(body, user, row, is_partial):
 
 def read_filter_string(value):
     """NF-3: text holding {"sourceSystemIds": [int], "tags": [str]}; all messages together."""
-    if value is None:
-        raise Invalid("This field may not be null.")
-    if not isinstance(value, str):
-        raise Invalid("Not a valid string.")
-    if problem := text_problem(value):
-        raise Invalid(problem)
     try:
-        parsed = web.read_json(value)
+        parsed = web.read_json(string(value))
     except web.BadJson as error:
         raise Invalid(str(error)) from None
     messages = filter_keys_problems(parsed)
@@ -174,26 +151,26 @@ def read_filter_object(value):
     return kept
 
 
-def read_source_ids(value):
-    if not isinstance(value, list):
-        raise Invalid(f'Expected a list of items but got type "{json_type(value)}".')
-    wrong = {str(i): ["A valid integer is required." if type(item) is not int
-                      else "Ensure this value is greater than or equal to 1."]
-             for i, item in enumerate(value) if type(item) is not int or item < 1}
-    if wrong:
-        raise Invalid(wrong)
-    return value
+def read_source_id(item):
+    if type(item) is not int:
+        raise Invalid("A valid integer is required.")
+    if item < 1:
+        raise Invalid("Ensure this value is greater than or equal to 1.")
+    return item
+
+
+def read_tag(item):
+    if not isinstance(item, str):
+        raise Invalid("Not a valid string.")
+    if problem := text_problem(item):
+        raise Invalid(problem)
+    if len(item) < 3:
+        raise Invalid("Ensure this field has at least 3 characters.")
+    return item
 
 
 def read_tags(value):
-    if not isinstance(value, list):
-        raise Invalid(f'Expected a list of items but got type "{json_type(value)}".')
-    wrong = {str(i): ["Not a valid string." if not isinstance(item, str)
-                      else text_problem(item) or "Ensure this field has at least 3 characters."]
-             for i, item in enumerate(value) if not isinstance(item, str) or text_problem(item) or len(item) < 3}
-    if wrong:
-        raise Invalid(wrong)
-    return read_preview_tags(value)
+    return read_preview_tags(list_of(read_tag)(value))
 
 
 def read_flag(value):
@@ -220,5 +197,5 @@ def read_event_type(value):
     raise Invalid(f'"{shown(value)}" is not a valid choice.')
 
 
-FILTER_READERS = {"sourceSystemIds": read_source_ids, "tags": read_tags, "open": read_flag, "acked": read_flag,
+FILTER_READERS = {"sourceSystemIds": list_of(read_source_id), "tags": read_tags, "open": read_flag, "acked": read_flag,
                   "stateful": read_flag, "maxlevel": read_max_level, "event_type": read_event_type}

@@ -2,12 +2,11 @@
 from functools import partial
 
 from ... import errors, web
-from ...db import write_transaction
 from ...fields import Invalid, read_fields, required
 from ...models import Destination
 from ...notify import media
 from .. import auth
-from ..owned import owned_or_404, stored
+from ..owned import created, deleted, install_routes, owned_or_404, stored
 from ..serialize.auth import phone_number
 
 ALREADY_EXISTS = "Phone number already exists"
@@ -16,14 +15,8 @@ ALREADY_EXISTS = "Phone number already exists"
 def install(app, version):
     if version != "v1":      # V-3
         return
-    base = f"/api/{version}/auth/phone-number"
-    one = f"{base}/<number_pk:int>"
-    app.route(base, "GET", list_numbers)
-    app.route(base, "POST", create_number)
-    app.route(one, "GET", get_number)
-    app.route(one, "PUT", change_number)
-    app.route(one, "PATCH", change_number)
-    app.route(one, "DELETE", delete_number)
+    install_routes(app, f"/api/{version}/auth/phone-number", "number_pk",
+                   list_numbers, create_number, get_number, change_number, delete_number)
 
 
 def list_numbers():
@@ -41,14 +34,11 @@ def create_number():
     """PHN-4."""
     user = auth.require_user()
     address = read_number(web.json_body(), user, None)
-    with stored(Destination, number_taken()):
-        row = Destination.create(user=user.id, media="sms", address=address)
-    web.created()
-    return phone_number(row)
+    return phone_number(created(Destination(user=user.id, media="sms", address=address), number_taken()))
 
 
-def change_number(number_pk):
-    """PHN-5: answers 201 as Argus does."""
+def change_number(number_pk, is_partial):
+    """PHN-5: PUT and PATCH alike need phone_number, their one field; answers 201 as Argus does."""
     user = auth.require_user()
     row = number_or_404(number_pk, user)
     row.address = read_number(web.json_body(), user, row)
@@ -61,10 +51,7 @@ def change_number(number_pk):
 def delete_number(number_pk):
     """PHN-6: unlinked from profiles by ON DELETE CASCADE."""
     user = auth.require_user()
-    row = number_or_404(number_pk, user)
-    with write_transaction():
-        row.delete_instance()
-    web.no_content()
+    deleted(number_or_404(number_pk, user))
 
 
 def numbers_of(user):

@@ -2,12 +2,11 @@
 from functools import partial
 
 from ... import errors, web
-from ...db import write_transaction
 from ...fields import Invalid, optional, read_fields, related_pk, required, unknown_pk
 from ...models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
 from ...models.notify import destinations_of, filters_of, recurrences_of
 from .. import auth
-from ..owned import name_reader, owned_or_404, stored
+from ..owned import deleted, install_routes, name_reader, owned_or_404, stored
 from ..serialize import notify as serialize
 
 TIMESLOT_OF_OTHER_USER = "The user of 'timeslot' must be the same as the requesting user."
@@ -15,14 +14,9 @@ MEDIA_CODES = {"EM": "email", "SM": "sms"}
 
 
 def install(app, version):
-    base = f"/api/{version}/notificationprofiles"
-    one = f"{base}/<profile_pk:int>"
-    app.route(base, "GET", partial(list_profiles, version=version))
-    app.route(base, "POST", partial(create_profile, version=version))
-    app.route(one, "GET", partial(get_profile, version=version))
-    app.route(one, "PUT", partial(change_profile, version=version, is_partial=False))
-    app.route(one, "PATCH", partial(change_profile, version=version, is_partial=True))
-    app.route(one, "DELETE", delete_profile)
+    install_routes(app, f"/api/{version}/notificationprofiles", "profile_pk",
+                   partial(list_profiles, version=version), partial(create_profile, version=version),
+                   partial(get_profile, version=version), partial(change_profile, version=version), delete_profile)
 
 
 def list_profiles(version):
@@ -68,10 +62,7 @@ def change_profile(profile_pk, version, is_partial):
 def delete_profile(profile_pk):
     """NP-8: its timeslot, filters and destinations remain."""
     user = auth.require_user()
-    row = profile_or_404(profile_pk, user)
-    with write_transaction():
-        row.delete_instance()
-    web.no_content()
+    deleted(profile_or_404(profile_pk, user))
 
 
 def with_timeslot():

@@ -4,11 +4,11 @@ from functools import partial
 
 from ... import errors, times, web
 from ...fields import Invalid, json_type, read_fields, required
-from ...db import is_sqlite, write_transaction
+from ...db import is_sqlite
 from ...models import TimeRecurrence, Timeslot
 from ...models.notify import recurrences_of
 from .. import auth
-from ..owned import name_reader, owned_or_404, stored
+from ..owned import deleted, install_routes, name_reader, owned_or_404, stored
 from ..serialize import notify as serialize
 
 BAD_TIME = "Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]]."
@@ -17,14 +17,8 @@ DAY_TEXTS = ("1", "2", "3", "4", "5", "6", "7")
 
 
 def install(app, version):
-    base = f"/api/{version}/notificationprofiles/timeslots"
-    one = f"{base}/<timeslot_pk:int>"
-    app.route(base, "GET", list_timeslots)
-    app.route(base, "POST", create_timeslot)
-    app.route(one, "GET", get_timeslot)
-    app.route(one, "PUT", partial(change_timeslot, is_partial=False))
-    app.route(one, "PATCH", partial(change_timeslot, is_partial=True))
-    app.route(one, "DELETE", delete_timeslot)
+    install_routes(app, f"/api/{version}/notificationprofiles/timeslots", "timeslot_pk",
+                   list_timeslots, create_timeslot, get_timeslot, change_timeslot, delete_timeslot)
 
 
 def list_timeslots():
@@ -70,10 +64,7 @@ def change_timeslot(timeslot_pk, is_partial):
 def delete_timeslot(timeslot_pk):
     """TS-6: the profiles using it go with it (ON DELETE CASCADE)."""
     user = auth.require_user()
-    timeslot = owned_or_404(Timeslot, timeslot_pk, user)
-    with write_transaction():
-        timeslot.delete_instance()
-    web.no_content()
+    deleted(owned_or_404(Timeslot, timeslot_pk, user))
 
 
 def lock(timeslot):
