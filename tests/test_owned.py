@@ -5,7 +5,7 @@ import pytest
 
 from argus_lite import db, errors
 from argus_lite.argus.owned import RACED, stored
-from argus_lite.models import Filter, NotificationProfile, ProfileFilter, Timeslot
+from argus_lite.models import Destination, Filter, NotificationProfile, ProfileFilter, Timeslot
 from tests.factories import make_user
 
 NP = "/api/v2/notificationprofiles/"
@@ -39,6 +39,17 @@ def test_a_unique_index_refusing_the_write_is_the_name_error(owner):  # MOD-9
     Filter.create(user=owner.user.id, name="f")
     assert answer_of(Filter, lambda: Filter.create(user=owner.user.id, name="f")) is NAME_TAKEN
     assert Filter.select().count() == 1
+
+
+def test_only_the_named_unique_index_is_the_name_error(owner):  # PHN-4: a taken number, not a taken label
+    Destination.create(user=owner.user.id, media="sms", address="+4791234567", label="work")
+    number_key = ("user", "media", "address")
+    for row, is_name_error in [({"address": "+4791234567"}, True), ({"address": "+4792345678", "label": "work"}, False)]:
+        with pytest.raises(errors.ApiError) as raised:
+            with stored(Destination, NAME_TAKEN, unique=number_key):
+                Destination.create(user=owner.user.id, media="sms", **row)
+        assert (raised.value is NAME_TAKEN) is is_name_error
+        assert raised.value.status == (400 if is_name_error else 409)
 
 
 def test_a_foreign_key_refusing_the_write_is_what_the_recheck_finds(profile):  # C-9

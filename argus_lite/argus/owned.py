@@ -72,11 +72,11 @@ def checked_name(value, may_be_blank):
 
 
 @contextlib.contextmanager
-def stored(model, name_taken, recheck=None):
+def stored(model, name_taken, recheck=None, unique=None):
     """The write transaction of a row of model that the readers checked before it began.
 
-    A unique index of model refusing the write means a racing request took the name (label, address) since:
-    name_taken, the 400 that says so, is the answer. Any other refusal is a foreign key whose row a racing
+    A unique index of model refusing the write (unique: the field names of the one that counts, by default
+    any) means a racing request took the name (label, address) since: name_taken, the 400 that says so. Any other refusal is a foreign key whose row a racing
     request deleted: recheck() reads the request again and raises the 404 or 400 it now earns (C-9); one it
     still passes, or no recheck, answers 409, to be sent again. Neither is a false name error nor a 500.
     """
@@ -84,26 +84,27 @@ def stored(model, name_taken, recheck=None):
         with write_transaction():
             yield
     except IntegrityError as error:
-        if any(violates_unique(error, table, columns) for table, columns in unique_keys(model)):
+        if any(violates_unique(error, table, columns) for table, columns in unique_keys(model, unique)):
             raise name_taken from None
         if recheck is not None:
             recheck()
         raise errors.ApiError(409, {"detail": RACED}) from None
 
 
-def created(row, name_taken):
+def created(row, name_taken, unique=None):
     """Stores a new row of the caller's, as stored() does, and answers 201 with it."""
-    with stored(type(row), name_taken):
+    with stored(type(row), name_taken, unique=unique):
         row.save()
     web.created()
     return row
 
 
-def unique_keys(model):
-    """(table, column names) of each unique index of model, as db.violates_unique names them."""
+def unique_keys(model, only=None):
+    """(table, column names) of each unique index of model (only: the one of these field names), as
+    db.violates_unique names them."""
     fields = model._meta.fields
     return [(model._meta.table_name, tuple(fields[name].column_name for name in names))
-            for names, is_unique in model._meta.indexes if is_unique]
+            for names, is_unique in model._meta.indexes if is_unique and only in (None, names)]
 
 
 

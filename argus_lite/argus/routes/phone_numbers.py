@@ -10,6 +10,7 @@ from ..owned import created, deleted, install_routes, owned_or_404, stored
 from ..serialize.auth import phone_number
 
 ALREADY_EXISTS = "Phone number already exists"
+NUMBER_KEY = ("user", "media", "address")   # only a row breaking this unique index is a taken number
 
 
 def install(app, version):
@@ -34,7 +35,8 @@ def create_number():
     """PHN-4."""
     user = auth.require_user()
     address = read_number(web.json_body(), user, None)
-    return phone_number(created(Destination(user=user.id, media="sms", address=address), number_taken()))
+    return phone_number(created(Destination(user=user.id, media="sms", address=address), number_taken(),
+                                unique=NUMBER_KEY))
 
 
 def change_number(number_pk, is_partial):
@@ -42,7 +44,7 @@ def change_number(number_pk, is_partial):
     user = auth.require_user()
     row = number_or_404(number_pk, user)
     row.address = read_number(web.json_body(), user, row)
-    with stored(Destination, number_taken()):
+    with stored(Destination, number_taken(), unique=NUMBER_KEY):
         row.save()
     web.created()
     return phone_number(row)
