@@ -6,9 +6,9 @@ from functools import partial
 from peewee import IntegrityError
 
 from .. import errors, web
-from . import auth
 from ..db import violates_unique, write_transaction
 from ..fields import Invalid, string
+from . import auth
 
 NAME_MAX = 40
 RACED = "A row this request names was changed by another request meanwhile; send it again."
@@ -76,9 +76,10 @@ def stored(model, name_taken, recheck=None, unique=None):
     """The write transaction of a row of model that the readers checked before it began.
 
     A unique index of model refusing the write (unique: the field names of the one that counts, by default
-    any) means a racing request took the name (label, address) since: name_taken, the 400 that says so. Any other refusal is a foreign key whose row a racing
-    request deleted: recheck() reads the request again and raises the 404 or 400 it now earns (C-9); one it
-    still passes, or no recheck, answers 409, to be sent again. Neither is a false name error nor a 500.
+    any) means a racing request took the name (label, address) since: name_taken, the 400 that says so.
+    Any other refusal is a foreign key whose row a racing request deleted: recheck() reads the request
+    again and raises the 404 or 400 it now earns (C-9); one it still passes, or no recheck, answers 409, to
+    be sent again. Neither is a false name error nor a 500.
     """
     try:
         with write_transaction():
@@ -105,7 +106,6 @@ def unique_keys(model, only=None):
     fields = model._meta.fields
     return [(model._meta.table_name, tuple(fields[name].column_name for name in names))
             for names, is_unique in model._meta.indexes if is_unique and only in (None, names)]
-
 
 
 def deleted(row):
