@@ -23,21 +23,29 @@ URL = re.compile(
 
 
 class Invalid(ValueError):
-    """A rejected value; detail is the JSON under the field's key (a list of messages unless a rule says)."""
+    """A rejected value; detail is the JSON under the field's key (a list of messages unless a rule says),
+    key the key it goes under instead when a rule names another (non_field_errors, a settings key)."""
 
-    def __init__(self, detail):
+    def __init__(self, detail, key=None):
         super().__init__(detail)
         self.detail = [detail] if isinstance(detail, str) else detail
+        self.key = key
 
 
-def read_fields(body, readers):
-    """{name: reader} -> (values, errors): every field is read, so all errors are reported together."""
+def read_fields(body, readers, is_partial=False, first_error_only=False):
+    """{name: reader} -> (values, errors), readers run in their order. By default every field is read, so
+    all errors are reported together; is_partial (PATCH) reads only the keys the body has; first_error_only
+    stops at the first error, for the resources where Argus reports one (destinations, phone numbers)."""
     values, errors = {}, {}
     for name, reader in readers.items():
+        if is_partial and name not in body:
+            continue
         try:
             value = reader(body.get(name, MISSING))
         except Invalid as problem:
-            errors[name] = problem.detail
+            errors[problem.key or name] = problem.detail
+            if first_error_only:
+                break
         else:
             if value is not MISSING:
                 values[name] = value
@@ -72,6 +80,33 @@ def text(max_length=None, null_as_empty=False):
         if max_length is not None and len(value) > max_length:
             raise Invalid(f"Ensure this field has no more than {max_length} characters.")
         return value
+    return read
+
+
+def string(raw):
+    """A JSON string as it is: null and numbers refused (where Argus's CharField meets a stricter check)."""
+    if raw is None:
+        raise Invalid("This field may not be null.")
+    if not isinstance(raw, str):
+        raise Invalid("Not a valid string.")
+    check_text(raw)
+    return raw
+
+
+def list_of(read_item):
+    """DRF ListField: every item read, the problems keyed by the item's index ({"0": [message]})."""
+    def read(raw):
+        if not isinstance(raw, list):
+            raise Invalid(f'Expected a list of items but got type "{json_type(raw)}".')
+        values, problems = [], {}
+        for index, item in enumerate(raw):
+            try:
+                values.append(read_item(item))
+            except Invalid as problem:
+                problems[str(index)] = problem.detail
+        if problems:
+            raise Invalid(problems)
+        return values
     return read
 
 

@@ -36,7 +36,7 @@ def test_rejections(api, end_user, body, message):  # PHN-2, PHN-4
 
 
 def test_only_a_second_row_with_the_number_is_a_taken_number(api, end_user):  # PHN-4, PHN-5
-    """What stored_once reports as "Phone number already exists": a row breaking the (user, media, address)
+    """What the number's write (argus.owned.stored) reports as "Phone number already exists": a row breaking the (user, media, address)
     uniqueness, not one breaking another constraint of destination, such as its label's."""
     from peewee import IntegrityError
 

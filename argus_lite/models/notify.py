@@ -3,7 +3,6 @@ from peewee import (AutoField, BigIntegerField, BooleanField, CharField, Composi
                     IntegerField, SmallIntegerField, TextField)
 
 from ..db import Prepared, PreparedInsert, any_of
-from ..fields import Invalid, text_problem
 from .auth import SourceSystem, User
 from .base import BaseModel, TimestampField
 from .incidents import Event, Incident
@@ -127,34 +126,6 @@ ACTIVE_DESTINATIONS = Prepared(lambda: (
 
 INSERT_OUTBOX_ROW = PreparedInsert(Outbox, ("event", "media", "recipient", "subject", "body", "headers",
                                             "created", "next_attempt"))
-
-
-def owned(model, pk, user_pk):
-    """The caller's row with this pk, or None: another user's object behaves as unknown (owner scope)."""
-    return model.get_or_none((model.id == pk) & (model.user == user_pk))
-
-
-def read_owned_name(value, model, user, row, taken_message, may_be_null=False):
-    """The name of one of the user's timeslots, filters or profiles (MOD-9: at most 40 characters,
-    unique per user; row = the object being changed). Invalid([message]) with DRF's wording."""
-    if value is None:
-        if may_be_null:
-            return None
-        raise Invalid(["This field may not be null."])
-    if not isinstance(value, str):
-        raise Invalid(["Not a valid string."])
-    if problem := text_problem(value):           # NUL, lone surrogates: neither database stores them
-        raise Invalid([problem])
-    if not value.strip() and not may_be_null:
-        raise Invalid(["This field may not be blank."])
-    if len(value) > 40:
-        raise Invalid(["Ensure this field has no more than 40 characters."])
-    taken = model.select().where((model.user == user.id) & (model.name == value))
-    if row is not None:
-        taken = taken.where(model.id != row.id)
-    if taken.exists():
-        raise Invalid([taken_message(value)])
-    return value
 
 
 def recurrences_of(timeslot_pks):

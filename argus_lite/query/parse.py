@@ -9,7 +9,7 @@ import re
 import urllib.parse
 
 from .. import times
-from ..fields import text_problem
+from ..fields import Invalid, text_problem
 
 BOOLEAN_MESSAGE = "Enter a valid boolean: true, false, 1 or 0."
 NUMBER_MESSAGE = "Enter a number."
@@ -30,10 +30,6 @@ class FilterError(Exception):
     def __init__(self, errors):
         super().__init__(errors)
         self.errors = errors
-
-
-class Invalid(ValueError):
-    """One bad parameter value; the message is what the client reads."""
 
 
 # Terms ------------------------------------------------------------------------------------------
@@ -244,7 +240,7 @@ def parse(params, table):
                 raise Invalid(problem)
             term = param.read(text)
         except Invalid as error:
-            errors[name] = [str(error)]
+            errors[name] = error.detail
             continue
         if term is not None:
             terms.append(term)

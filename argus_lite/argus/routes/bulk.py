@@ -8,7 +8,7 @@ partial results before a later crash and make the notification step run once per
 from ... import errors, times, web
 from ...core import changes, events, incidents
 from ...core.outcomes import DomainError, EventRefused
-from ...fields import MISSING, Invalid, integer, json_type
+from ...fields import MISSING, Invalid, integer, json_type, list_of
 from .. import answers, auth, readers
 from ..serialize import incidents as serialize
 
@@ -83,14 +83,10 @@ def read_ids(body):
                else f"Ensure this field has no more than {MAX_IDS} elements." if len(raw) > MAX_IDS else None)
     if problem:
         raise Invalid({"ids": [problem]})
-    ids, problems = [], {}
-    for index, item in enumerate(raw):
-        try:
-            ids.append(integer(item))
-        except Invalid as invalid:
-            problems[str(index)] = invalid.detail
-    if problems:
-        raise Invalid({"ids": problems})
+    try:
+        ids = list_of(integer)(raw)
+    except Invalid as invalid:
+        raise Invalid({"ids": invalid.detail}) from None
     return list(dict.fromkeys(ids))
 
 

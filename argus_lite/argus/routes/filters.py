@@ -1,41 +1,26 @@
 """Notification filters, owner-scoped (NF-1…NF-8)."""
 import json
-from functools import partial
-
-from peewee import IntegrityError
 
 from ... import errors, query, web
-from ...fields import json_type, shown, text_problem
+from ...fields import Invalid, json_type, list_of, optional, read_fields, required, shown, string, text_problem
 from ...db import write_transaction
 from ...models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ...models.incidents import EVENT_TYPES
-from ...models.notify import owned, profile_names, read_owned_name
+from ...models.notify import profile_names
 from .. import auth
+from ..owned import created, install_routes, listed, name_reader, owned_or_404, stored
 from ..serialize import notify as serialize
 
 STRING_KEYS = ("sourceSystemIds", "tags")
 
 
 def install(app, version):
-    base = f"/api/{version}/notificationprofiles/filters"
-    one = f"{base}/<filter_pk:int>"
-    app.route(base, "GET", list_filters)
-    app.route(base, "POST", create_filter)
-    app.route(one, "GET", get_filter)
-    app.route(one, "PUT", partial(change_filter, is_partial=False))
-    app.route(one, "PATCH", partial(change_filter, is_partial=True))
-    app.route(one, "DELETE", delete_filter)
-
-
-def list_filters():
-    """NF-2: by pk."""
-    user = auth.require_user()
-    return [serialize.filter_(row) for row in Filter.select().where(Filter.user == user.id).order_by(Filter.id)]
+    install_routes(app, f"/api/{version}/notificationprofiles/filters", "filter_pk",
+                   listed(Filter, serialize.filter_), create_filter, get_filter, change_filter, delete_filter)
 
 
 def get_filter(filter_pk):
-    user = auth.require_user()
-    return serialize.filter_(filter_or_404(filter_pk, user))
+    return serialize.filter_(owned_or_404(Filter, filter_pk, auth.require_user()))
 
 
 def create_filter():
@@ -44,16 +29,13 @@ def create_filter():
     fields = read_filter(web.json_body(), user, None, is_partial=False)
     row = Filter(user=user.id, name=fields["name"], filter=json.dumps(fields.get("filter", {})))
     row.filter_string = fields.get("filter_string", generated_string(fields.get("filter", {})))
-    with write_transaction():
-        save(row)
-    web.created()
-    return serialize.filter_(row)
+    return serialize.filter_(created(row, name_taken(row.name)))
 
 
 def change_filter(filter_pk, is_partial):
     """NF-5, NF-7: a new filter without filter_string regenerates it; a filter_string alone keeps filter."""
     user = auth.require_user()
-    row = filter_or_404(filter_pk, user)
+    row = owned_or_404(Filter, filter_pk, user)
     fields = read_filter(web.json_body(), user, row, is_partial)
     if "name" in fields:
         row.name = fields["name"]
@@ -62,15 +44,15 @@ def change_filter(filter_pk, is_partial):
         row.filter_string = generated_string(fields["filter"])
     if "filter_string" in fields:
         row.filter_string = fields["filter_string"]
-    with write_transaction():
-        save(row)
+    with stored(Filter, name_taken(row.name)):
+        row.save()
     return serialize.filter_(row)
 
 
 def delete_filter(filter_pk):
     """NF-8: refused while a profile uses it."""
     user = auth.require_user()
-    row = filter_or_404(filter_pk, user)
+    row = owned_or_404(Filter, filter_pk, user)
     with write_transaction():
         users = (NotificationProfile.select(NotificationProfile, Timeslot).join(Timeslot)
                  .switch(NotificationProfile).join(ProfileFilter)
@@ -82,27 +64,17 @@ def delete_filter(filter_pk):
     web.no_content()
 
 
-def filter_or_404(filter_pk, user):
-    row = owned(Filter, filter_pk, user.id)
-    if row is None:
-        raise errors.not_found()
-    return row
-
-
-def save(row):
-    try:
-        with write_transaction():
-            row.save()
-    except IntegrityError:  # a racing request took the name after our check
-        raise errors.field_error("name", name_taken(row.name)) from None
-
-
 def generated_string(stored_filter):
     """NF-5: Python json.dumps spacing, a missing list as []."""
     return json.dumps({key: stored_filter.get(key, []) for key in STRING_KEYS})
 
 
 def name_taken(name):
+    """The 400 for a name in use (MOD-9)."""
+    return errors.field_error("name", name_message(name))
+
+
+def name_message(name):
     return f'A filter named "{name}" already exists.'
 
 
@@ -110,50 +82,25 @@ def name_taken(name):
 
 def read_filter(body, user, row, is_partial):
     """{"name", "filter_string", "filter"} as given, or 400 with every problem (NF-2…NF-4)."""
-    fields, problems = {}, {}
-    readers = (("name", partial(read_name, user=user, row=row)), ("filter_string", read_filter_string),
-               ("filter", read_filter_object))
-    for key, read in readers:
-        if key in body:
-            try:
-                fields[key] = read(body[key])
-            except ValueError as error:
-                problems[key] = error.args[0]
-        elif key == "name" and not is_partial:
-            problems[key] = ["This field is required."]
+    readers = {"name": required(name_reader(Filter, user, row, name_message)),
+               "filter_string": optional(read_filter_string), "filter": optional(read_filter_object)}
+    fields, problems = read_fields(body, readers, is_partial=is_partial)
     if problems:
         raise errors.field_errors(problems)
     return fields
 
 
-def read_name(value, user, row):
-    return read_owned_name(value, Filter, user, row, name_taken)
-
-
 def read_filter_string(value):
     """NF-3: text holding {"sourceSystemIds": [int], "tags": [str]}; all messages together."""
-    if value is None:
-        raise ValueError(["This field may not be null."])
-    if not isinstance(value, str):
-        raise ValueError(["Not a valid string."])
-    if problem := text_problem(value):
-        raise ValueError([problem])
-    messages = filter_string_problems(value)
-    if messages:
-        raise ValueError(messages)
-    problem = preview_tags_problem(web.read_json(value)["tags"])
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def filter_string_problems(text):
-    """NF-3 messages for a filter_string (also used by filterpreview, N-9)."""
     try:
-        parsed = web.read_json(text)
+        parsed = web.read_json(string(value))
     except web.BadJson as error:
-        return [str(error)]
-    return filter_keys_problems(parsed)
+        raise Invalid(str(error)) from None
+    messages = filter_keys_problems(parsed)
+    if messages:
+        raise Invalid(messages)
+    read_preview_tags(parsed["tags"])
+    return value
 
 
 def filter_keys_problems(parsed):
@@ -184,72 +131,71 @@ def list_problems(parsed):
     return messages
 
 
-def preview_tags_problem(tags):
-    """The messages the previews (N-9) would answer for these tags, as F-2 reads them; a filter stored with
-    them would make its profile's incidents/ a 400 for good, so it is refused when saved."""
+def read_preview_tags(tags):
+    """Tags the previews (N-9) can read as F-2 does; a filter stored with others would make its profile's
+    incidents/ a 400 for good, so it is refused when saved."""
     try:
         query.incident_terms({"tags": [",".join(sorted(tags))]})
     except query.FilterError as error:
-        return error.errors["tags"]
-    return None
+        raise Invalid(error.errors["tags"]) from None
+    return tags
 
 
 def read_filter_object(value):
     """NF-4: the known keys as sent; problems nest under "filter"."""
     if not isinstance(value, dict):
-        raise ValueError({"non_field_errors": [f"Invalid data. Expected a dictionary, but got "
-                                               f"{json_type(value)}."]})
-    kept, problems = {}, {}
-    for key, check in FILTER_CHECKS.items():
-        if key not in value:
-            continue
-        message = check(value[key])
-        if message:
-            problems[key] = message
-        kept[key] = value[key]
+        raise Invalid({"non_field_errors": [f"Invalid data. Expected a dictionary, but got {json_type(value)}."]})
+    kept, problems = read_fields(value, FILTER_READERS, is_partial=True)
     if problems:
-        raise ValueError(problems)
+        raise Invalid(problems)
     return kept
 
 
-def check_ids(value):
-    if not isinstance(value, list):
-        return [f'Expected a list of items but got type "{json_type(value)}".']
-    wrong = {str(i): ["A valid integer is required." if type(item) is not int
-                      else "Ensure this value is greater than or equal to 1."]
-             for i, item in enumerate(value) if type(item) is not int or item < 1}
-    return wrong or None
+def read_source_id(item):
+    if type(item) is not int:
+        raise Invalid("A valid integer is required.")
+    if item < 1:
+        raise Invalid("Ensure this value is greater than or equal to 1.")
+    return item
 
 
-def check_tags(value):
-    if not isinstance(value, list):
-        return [f'Expected a list of items but got type "{json_type(value)}".']
-    wrong = {str(i): ["Not a valid string." if not isinstance(item, str)
-                      else text_problem(item) or "Ensure this field has at least 3 characters."]
-             for i, item in enumerate(value) if not isinstance(item, str) or text_problem(item) or len(item) < 3}
-    return wrong or preview_tags_problem(value)
+def read_tag(item):
+    if not isinstance(item, str):
+        raise Invalid("Not a valid string.")
+    if problem := text_problem(item):
+        raise Invalid(problem)
+    if len(item) < 3:
+        raise Invalid("Ensure this field has at least 3 characters.")
+    return item
 
 
-def check_bool(value):
-    return None if value is None or isinstance(value, bool) else ["Must be a valid boolean."]
+def read_tags(value):
+    return read_preview_tags(list_of(read_tag)(value))
 
 
-def check_level(value):
+def read_flag(value):
+    if value is None or isinstance(value, bool):
+        return value
+    raise Invalid("Must be a valid boolean.")
+
+
+def read_max_level(value):
     if value is None:
-        return None
+        return value
     if type(value) is not int:
-        return ["A valid integer is required."]
+        raise Invalid("A valid integer is required.")
     if value > 5:
-        return ["Ensure this value is less than or equal to 5."]
+        raise Invalid("Ensure this value is less than or equal to 5.")
     if value < 1:
-        return ["Ensure this value is greater than or equal to 1."]
-    return None
+        raise Invalid("Ensure this value is greater than or equal to 1.")
+    return value
 
 
-def check_event_type(value):
-    return None if value is None or isinstance(value, str) and value in EVENT_TYPES \
-        else [f'"{shown(value)}" is not a valid choice.']
+def read_event_type(value):
+    if value is None or isinstance(value, str) and value in EVENT_TYPES:
+        return value
+    raise Invalid(f'"{shown(value)}" is not a valid choice.')
 
 
-FILTER_CHECKS = {"sourceSystemIds": check_ids, "tags": check_tags, "open": check_bool, "acked": check_bool,
-                 "stateful": check_bool, "maxlevel": check_level, "event_type": check_event_type}
+FILTER_READERS = {"sourceSystemIds": list_of(read_source_id), "tags": read_tags, "open": read_flag, "acked": read_flag,
+                  "stateful": read_flag, "maxlevel": read_max_level, "event_type": read_event_type}

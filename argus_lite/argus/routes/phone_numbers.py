@@ -1,30 +1,23 @@
 """v1 phone numbers: the caller's SMS destinations in the PHN-1 shape (PHN-1…PHN-6, V-3)."""
-import contextlib
-
-from peewee import IntegrityError
+from functools import partial
 
 from ... import errors, web
-from ...db import violates_unique, write_transaction
+from ...fields import Invalid, read_fields, required
 from ...models import Destination
-from ...models.notify import owned
 from ...notify import media
 from .. import auth
+from ..owned import created, deleted, install_routes, owned_or_404, stored
 from ..serialize.auth import phone_number
 
 ALREADY_EXISTS = "Phone number already exists"
+NUMBER_KEY = ("user", "media", "address")   # only a row breaking this unique index is a taken number
 
 
 def install(app, version):
     if version != "v1":      # V-3
         return
-    base = f"/api/{version}/auth/phone-number"
-    one = f"{base}/<number_pk:int>"
-    app.route(base, "GET", list_numbers)
-    app.route(base, "POST", create_number)
-    app.route(one, "GET", get_number)
-    app.route(one, "PUT", change_number)
-    app.route(one, "PATCH", change_number)
-    app.route(one, "DELETE", delete_number)
+    install_routes(app, f"/api/{version}/auth/phone-number", "number_pk",
+                   list_numbers, create_number, get_number, change_number, delete_number)
 
 
 def list_numbers():
@@ -42,18 +35,16 @@ def create_number():
     """PHN-4."""
     user = auth.require_user()
     address = read_number(web.json_body(), user, None)
-    with stored_once():
-        row = Destination.create(user=user.id, media="sms", address=address)
-    web.created()
-    return phone_number(row)
+    return phone_number(created(Destination(user=user.id, media="sms", address=address), number_taken(),
+                                unique=NUMBER_KEY))
 
 
-def change_number(number_pk):
-    """PHN-5: answers 201 as Argus does."""
+def change_number(number_pk, is_partial):
+    """PHN-5: PUT and PATCH alike need phone_number, their one field; answers 201 as Argus does."""
     user = auth.require_user()
     row = number_or_404(number_pk, user)
     row.address = read_number(web.json_body(), user, row)
-    with stored_once():
+    with stored(Destination, number_taken(), unique=NUMBER_KEY):
         row.save()
     web.created()
     return phone_number(row)
@@ -62,10 +53,7 @@ def change_number(number_pk):
 def delete_number(number_pk):
     """PHN-6: unlinked from profiles by ON DELETE CASCADE."""
     user = auth.require_user()
-    row = number_or_404(number_pk, user)
-    with write_transaction():
-        row.delete_instance()
-    web.no_content()
+    deleted(number_or_404(number_pk, user))
 
 
 def numbers_of(user):
@@ -73,36 +61,30 @@ def numbers_of(user):
 
 
 def number_or_404(number_pk, user):
-    row = owned(Destination, number_pk, user.id)
-    if row is None or row.media_id != "sms":
-        raise errors.not_found()
-    return row
-
-
-@contextlib.contextmanager
-def stored_once():
-    """The write of a number, whose uniqueness a request racing this one may have taken since
-    read_number looked (PHN-4, PHN-5); any other refusal is no taken number."""
-    try:
-        with write_transaction():
-            yield
-    except IntegrityError as error:
-        if not violates_unique(error, "destination", ("user_id", "media_id", "address")):
-            raise
-        raise errors.field_error("phone_number", ALREADY_EXISTS) from None
+    return owned_or_404(Destination, number_pk, user, within=Destination.select().where(Destination.media == "sms"))
 
 
 def read_number(body, user, row):
     """PHN-2, PHN-4: E.164, not already one of the caller's numbers (the edited one aside)."""
-    if "phone_number" not in body:
-        raise errors.field_error("phone_number", "This field is required.")
+    values, problems = read_fields(body, {"phone_number": required(partial(new_number, user=user, row=row))})
+    if problems:
+        raise errors.field_errors(problems)
+    return values["phone_number"]
+
+
+def number_taken():
+    """The 400 for a number a racing request stored since read_number looked (PHN-4, PHN-5)."""
+    return errors.field_error("phone_number", ALREADY_EXISTS)
+
+
+def new_number(value, user, row):
     try:
-        address = media.e164(body["phone_number"])
+        address = media.e164(value)
     except ValueError as error:
-        raise errors.field_error("phone_number", str(error)) from None
+        raise Invalid(str(error)) from None
     taken = numbers_of(user).where(Destination.address == address)
     if row is not None:
         taken = taken.where(Destination.id != row.id)
     if taken.exists():
-        raise errors.field_error("phone_number", ALREADY_EXISTS)
+        raise Invalid(ALREADY_EXISTS)
     return address

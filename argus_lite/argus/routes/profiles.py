@@ -1,14 +1,12 @@
 """Notification profiles, v1 (media + phone number) and v2 (destinations), owner-scoped (NP-1…NP-8)."""
 from functools import partial
 
-from peewee import IntegrityError
-
 from ... import errors, web
-from ...db import write_transaction
-from ...fields import Invalid, related_pk, unknown_pk
+from ...fields import Invalid, optional, read_fields, related_pk, required, unknown_pk
 from ...models import Destination, Filter, NotificationProfile, ProfileDestination, ProfileFilter, Timeslot
-from ...models.notify import destinations_of, filters_of, owned, read_owned_name, recurrences_of
+from ...models.notify import destinations_of, filters_of, recurrences_of
 from .. import auth
+from ..owned import deleted, install_routes, name_reader, owned_or_404, stored
 from ..serialize import notify as serialize
 
 TIMESLOT_OF_OTHER_USER = "The user of 'timeslot' must be the same as the requesting user."
@@ -16,14 +14,9 @@ MEDIA_CODES = {"EM": "email", "SM": "sms"}
 
 
 def install(app, version):
-    base = f"/api/{version}/notificationprofiles"
-    one = f"{base}/<profile_pk:int>"
-    app.route(base, "GET", partial(list_profiles, version=version))
-    app.route(base, "POST", partial(create_profile, version=version))
-    app.route(one, "GET", partial(get_profile, version=version))
-    app.route(one, "PUT", partial(change_profile, version=version, is_partial=False))
-    app.route(one, "PATCH", partial(change_profile, version=version, is_partial=True))
-    app.route(one, "DELETE", delete_profile)
+    install_routes(app, f"/api/{version}/notificationprofiles", "profile_pk",
+                   partial(list_profiles, version=version), partial(create_profile, version=version),
+                   partial(get_profile, version=version), partial(change_profile, version=version), delete_profile)
 
 
 def list_profiles(version):
@@ -41,10 +34,11 @@ def get_profile(profile_pk, version):
 def create_profile(version):
     """NP-3…NP-6."""
     user = auth.require_user()
-    fields = read_profile(web.json_body(), user, version, None, is_partial=False)
-    with write_transaction():
-        row = NotificationProfile(user=user.id, timeslot=fields["timeslot"], name=fields.get("name"),
-                                  active=fields.get("active", True))
+    body = web.json_body()
+    fields = read_profile(body, user, version, None, is_partial=False)
+    row = NotificationProfile(user=user.id, timeslot=fields["timeslot"], name=fields.get("name"),
+                              active=fields.get("active", True))
+    with stored(NotificationProfile, name_taken(row.name), lambda: read_profile(body, user, version, None, False)):
         save(row, fields)
     web.created()
     return shown([profile_or_404(row.id, user)], version)[0]
@@ -54,11 +48,13 @@ def change_profile(profile_pk, version, is_partial):
     """NP-7, NP-8: PUT needs the full body, PATCH any subset; the pk never changes."""
     user = auth.require_user()
     row = profile_or_404(profile_pk, user)
-    fields = read_profile(web.json_body(), user, version, row, is_partial)
+    body = web.json_body()
+    fields = read_profile(body, user, version, row, is_partial)
     for key in ("timeslot", "name", "active"):
         if key in fields:
             setattr(row, key, fields[key])
-    with write_transaction():
+    with stored(NotificationProfile, name_taken(row.name),
+                lambda: read_profile(body, user, version, profile_or_404(profile_pk, user), is_partial)):
         save(row, fields)
     return shown([profile_or_404(row.id, user)], version)[0]
 
@@ -66,10 +62,7 @@ def change_profile(profile_pk, version, is_partial):
 def delete_profile(profile_pk):
     """NP-8: its timeslot, filters and destinations remain."""
     user = auth.require_user()
-    row = profile_or_404(profile_pk, user)
-    with write_transaction():
-        row.delete_instance()
-    web.no_content()
+    deleted(profile_or_404(profile_pk, user))
 
 
 def with_timeslot():
@@ -77,11 +70,7 @@ def with_timeslot():
 
 
 def profile_or_404(profile_pk, user):
-    row = with_timeslot().where((NotificationProfile.id == profile_pk)
-                                & (NotificationProfile.user == user.id)).first()
-    if row is None:
-        raise errors.not_found()
-    return row
+    return owned_or_404(NotificationProfile, profile_pk, user, within=with_timeslot())
 
 
 def shown(rows, version):
@@ -96,22 +85,24 @@ def shown(rows, version):
 
 
 def save(row, fields):
-    try:
-        with write_transaction():
-            row.save()
-            if "filters" in fields:
-                ProfileFilter.delete().where(ProfileFilter.profile == row.id).execute()
-                for filter_pk in fields["filters"]:
-                    ProfileFilter.create(profile=row.id, filter=filter_pk)
-            if "destinations" in fields:
-                ProfileDestination.delete().where(ProfileDestination.profile == row.id).execute()
-                for destination_pk in fields["destinations"]:
-                    ProfileDestination.create(profile=row.id, destination=destination_pk)
-    except IntegrityError:  # a racing request took the name after our check
-        raise errors.field_error("name", name_taken(row.name)) from None
+    """The profile and, when given, its filters and destinations, replaced."""
+    row.save()
+    if "filters" in fields:
+        ProfileFilter.delete().where(ProfileFilter.profile == row.id).execute()
+        for filter_pk in fields["filters"]:
+            ProfileFilter.create(profile=row.id, filter=filter_pk)
+    if "destinations" in fields:
+        ProfileDestination.delete().where(ProfileDestination.profile == row.id).execute()
+        for destination_pk in fields["destinations"]:
+            ProfileDestination.create(profile=row.id, destination=destination_pk)
 
 
 def name_taken(name):
+    """The 400 for a name in use (NP-3)."""
+    return errors.field_error("name", name_message(name))
+
+
+def name_message(name):
     return f'A notification profile named "{name}" already exists.'
 
 
@@ -119,31 +110,25 @@ def name_taken(name):
 
 def read_profile(body, user, version, row, is_partial):
     """Checked fields with pks (NP-3…NP-5); v1 media and phone_number become destinations (NP-6)."""
-    fields, problems = {}, {}
-    readers = {"timeslot": read_timeslot, "filters": partial(read_pks, model=Filter, may_be_empty=False),
-               "name": read_name, "active": read_active}
+    readers = {"timeslot": required(partial(read_pk, model=Timeslot)),
+               "filters": required(partial(read_pks, model=Filter, user=user, may_be_empty=False)),
+               "name": optional(name_reader(NotificationProfile, user, row, name_message, may_be_null=True)),
+               "active": optional(read_active)}
     if version == "v2":
-        readers["destinations"] = partial(read_pks, model=Destination, may_be_empty=True)
-    for key, read in readers.items():
-        if key in body:
-            try:
-                fields[key] = read(body[key], user=user, row=row)
-            except Invalid as error:
-                problems[key] = error.detail
-        elif key in ("timeslot", "filters") and not is_partial:
-            problems[key] = ["This field is required."]
+        readers["destinations"] = optional(partial(read_pks, model=Destination, user=user, may_be_empty=True))
+    fields, problems = read_fields(body, readers, is_partial=is_partial)
+    if "timeslot" in fields and fields["timeslot"].user_id != user.id:
+        raise errors.field_error("non_field_errors", TIMESLOT_OF_OTHER_USER)   # NP-4, before any other problem
     if problems:
         raise errors.field_errors(problems)
+    if "timeslot" in fields:
+        fields["timeslot"] = fields["timeslot"].id
     if version == "v1" and ("media" in body or not is_partial):
-        fields["destinations"] = v1_destinations(body, user, row)
+        try:
+            fields["destinations"] = v1_destinations(body, user, row)
+        except Invalid as problem:
+            raise errors.field_errors({problem.key: problem.detail}) from None
     return fields
-
-
-def read_timeslot(value, user, row):
-    timeslot = read_pk(value, Timeslot)
-    if timeslot.user_id != user.id:
-        raise errors.field_error("non_field_errors", TIMESLOT_OF_OTHER_USER)
-    return timeslot.id
 
 
 def read_pk(value, model, user=None):
@@ -154,7 +139,7 @@ def read_pk(value, model, user=None):
     return found
 
 
-def read_pks(value, user, row, model, may_be_empty):
+def read_pks(value, user, model, may_be_empty):
     """NP-3, NP-4: a list of the caller's pks (another user's behave as unknown)."""
     if not isinstance(value, list):
         raise Invalid(f'Expected a list of items but got type "{web.json_type(value)}".')
@@ -163,12 +148,7 @@ def read_pks(value, user, row, model, may_be_empty):
     return list(dict.fromkeys(read_pk(item, model, user).id for item in value))
 
 
-def read_name(value, user, row):
-    """NP-3: optional, may be null; non-null names unique per user."""
-    return read_owned_name(value, NotificationProfile, user, row, name_taken, may_be_null=True)
-
-
-def read_active(value, user, row):
+def read_active(value):
     if not isinstance(value, bool):
         raise Invalid("Must be a valid boolean.")
     return value
@@ -192,10 +172,10 @@ def v1_destinations(body, user, row):
 
 def read_media_codes(value):
     if not isinstance(value, list):
-        raise errors.field_error("media", f'Expected a list of items but got type "{web.json_type(value)}".')
+        raise Invalid(f'Expected a list of items but got type "{web.json_type(value)}".', key="media")
     for code in value:
         if not isinstance(code, str) or code not in MEDIA_CODES:
-            raise errors.field_error("media", f'"{code}" is not a valid choice.')
+            raise Invalid(f'"{code}" is not a valid choice.', key="media")
     return set(value)
 
 
@@ -203,7 +183,7 @@ def synced_email(user):
     found = Destination.get_or_none((Destination.user == user.id) & (Destination.media == "email")
                                     & (Destination.is_synced == True))  # noqa: E712 (peewee expression)
     if found is None:
-        raise errors.field_error("media", "User email is not set, therefore this field cannot include email.")
+        raise Invalid("User email is not set, therefore this field cannot include email.", key="media")
     return found.id
 
 
@@ -213,13 +193,13 @@ def chosen_number(body, user, current):
         linked = sorted((d for d in current if d.media_id == "sms"), key=lambda d: d.id)
         if linked:
             return linked[0]
-        raise errors.field_error("phone_number", "This field may not be null.")
+        raise Invalid("This field may not be null.", key="phone_number")
     if body["phone_number"] is None:
-        raise errors.field_error("phone_number", "This field may not be null.")
+        raise Invalid("This field may not be null.", key="phone_number")
     try:
         number = read_pk(body["phone_number"], Destination, user)
     except Invalid as error:
-        raise errors.field_errors({"phone_number": error.detail}) from None
+        raise Invalid(error.detail, key="phone_number") from None
     if number.media_id != "sms":
-        raise errors.field_error("phone_number", unknown_pk(body["phone_number"]))
+        raise Invalid(unknown_pk(body["phone_number"]), key="phone_number")
     return number

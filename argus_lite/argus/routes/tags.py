@@ -13,10 +13,11 @@ NO_INCIDENT = "An incident with this id does not exist"
 
 def install(app, version):
     many = f"/api/{version}/incidents/<incident_pk:int>/tags"
+    one = f"{many}/<tag_text:path>"         # :path, as a tag's value may hold "/"
     app.route(many, "GET", list_tags)
     app.route(many, "POST", add_tag)
-    app.route(f"{many}/<tag_text:path>", "GET", get_tag)
-    app.route(f"{many}/<tag_text:path>", "DELETE", remove_tag)
+    app.route(one, "GET", get_tag)
+    app.route(one, "DELETE", remove_tag)
 
 
 def list_tags(incident_pk):

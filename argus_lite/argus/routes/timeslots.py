@@ -2,14 +2,13 @@
 import datetime
 from functools import partial
 
-from peewee import IntegrityError
-
 from ... import errors, times, web
-from ...fields import Invalid, json_type
-from ...db import is_sqlite, write_transaction
+from ...fields import Invalid, json_type, read_fields, required
+from ...db import is_sqlite
 from ...models import TimeRecurrence, Timeslot
-from ...models.notify import owned, read_owned_name, recurrences_of
+from ...models.notify import recurrences_of
 from .. import auth
+from ..owned import deleted, install_routes, name_reader, owned_or_404, stored
 from ..serialize import notify as serialize
 
 BAD_TIME = "Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]]."
@@ -18,14 +17,8 @@ DAY_TEXTS = ("1", "2", "3", "4", "5", "6", "7")
 
 
 def install(app, version):
-    base = f"/api/{version}/notificationprofiles/timeslots"
-    one = f"{base}/<timeslot_pk:int>"
-    app.route(base, "GET", list_timeslots)
-    app.route(base, "POST", create_timeslot)
-    app.route(one, "GET", get_timeslot)
-    app.route(one, "PUT", partial(change_timeslot, is_partial=False))
-    app.route(one, "PATCH", partial(change_timeslot, is_partial=True))
-    app.route(one, "DELETE", delete_timeslot)
+    install_routes(app, f"/api/{version}/notificationprofiles/timeslots", "timeslot_pk",
+                   list_timeslots, create_timeslot, get_timeslot, change_timeslot, delete_timeslot)
 
 
 def list_timeslots():
@@ -38,15 +31,16 @@ def list_timeslots():
 
 def get_timeslot(timeslot_pk):
     user = auth.require_user()
-    return shown(timeslot_or_404(timeslot_pk, user))
+    return shown(owned_or_404(Timeslot, timeslot_pk, user))
 
 
 def create_timeslot():
     """TS-3."""
     user = auth.require_user()
     fields = read_timeslot(web.json_body(), user, None, is_partial=False)
-    with write_transaction():
-        timeslot = save_name(Timeslot(user=user.id), fields["name"], user)
+    timeslot = Timeslot(user=user.id, name=fields["name"])
+    with stored(Timeslot, name_taken(timeslot.name, user)):
+        timeslot.save()
         replace_recurrences(timeslot, fields["time_recurrences"])
     web.created()
     return shown(timeslot)
@@ -55,12 +49,13 @@ def create_timeslot():
 def change_timeslot(timeslot_pk, is_partial):
     """TS-5: a given time_recurrences list (even []) replaces all recurrences."""
     user = auth.require_user()
-    timeslot = timeslot_or_404(timeslot_pk, user)
+    timeslot = owned_or_404(Timeslot, timeslot_pk, user)
     fields = read_timeslot(web.json_body(), user, timeslot, is_partial)
-    with write_transaction():
+    timeslot.name = fields.get("name", timeslot.name)
+    with stored(Timeslot, name_taken(timeslot.name, user), lambda: owned_or_404(Timeslot, timeslot_pk, user)):
         lock(timeslot)
         if "name" in fields:
-            save_name(timeslot, fields["name"], user)
+            timeslot.save()
         if "time_recurrences" in fields:
             replace_recurrences(timeslot, fields["time_recurrences"])
     return shown(timeslot)
@@ -69,17 +64,7 @@ def change_timeslot(timeslot_pk, is_partial):
 def delete_timeslot(timeslot_pk):
     """TS-6: the profiles using it go with it (ON DELETE CASCADE)."""
     user = auth.require_user()
-    timeslot = timeslot_or_404(timeslot_pk, user)
-    with write_transaction():
-        timeslot.delete_instance()
-    web.no_content()
-
-
-def timeslot_or_404(timeslot_pk, user):
-    timeslot = owned(Timeslot, timeslot_pk, user.id)
-    if timeslot is None:
-        raise errors.not_found()
-    return timeslot
+    deleted(owned_or_404(Timeslot, timeslot_pk, user))
 
 
 def lock(timeslot):
@@ -95,16 +80,6 @@ def shown(timeslot):
     return serialize.timeslot(timeslot, recurrences_of([timeslot.id])[timeslot.id])
 
 
-def save_name(timeslot, name, user):
-    timeslot.name = name
-    try:
-        with write_transaction():
-            timeslot.save()
-    except IntegrityError:  # a racing request took the name after our check
-        raise errors.field_error("name", name_taken(name, user)) from None
-    return timeslot
-
-
 def replace_recurrences(timeslot, recurrences):
     TimeRecurrence.delete().where(TimeRecurrence.timeslot == timeslot.id).execute()
     for days, start, end in recurrences:
@@ -115,27 +90,20 @@ def replace_recurrences(timeslot, recurrences):
 
 def read_timeslot(body, user, timeslot, is_partial):
     """{"name", "time_recurrences": [(days bitmask, start µs, end µs)]}, or 400 with every problem (TS-3, TS-4)."""
-    fields, problems = {}, {}
-    for key, read in (("name", partial(read_name, user=user, timeslot=timeslot)),
-                      ("time_recurrences", read_recurrences)):
-        if key not in body:
-            if not is_partial:
-                problems[key] = ["This field is required."]
-            continue
-        try:
-            fields[key] = read(body[key])
-        except Invalid as error:
-            problems[key] = error.detail
+    readers = {"name": required(name_reader(Timeslot, user, timeslot, partial(name_message, user=user))),
+               "time_recurrences": required(read_recurrences)}
+    fields, problems = read_fields(body, readers, is_partial=is_partial)
     if problems:
         raise errors.field_errors(problems)
     return fields
 
 
-def read_name(value, user, timeslot):
-    return read_owned_name(value, Timeslot, user, timeslot, lambda name: name_taken(name, user))
-
-
 def name_taken(name, user):
+    """The 400 for a name in use (MOD-9)."""
+    return errors.field_error("name", name_message(name, user))
+
+
+def name_message(name, user):
     return f'The name "{name}" is already in use for a another timeslot owned by user {user.username}.'
 
 
@@ -159,26 +127,19 @@ def read_recurrence(item):
     if not isinstance(item, dict):
         raise Invalid({"non_field_errors": [
             f"Invalid data. Expected a dictionary, but got {json_type(item)}."]})
-    problems, days = {}, 0
-    try:
-        days = read_days(item.get("days"), "days" in item)
-    except Invalid as error:
-        problems["days"] = error.detail
-    if item.get("all_day") in (True, 1, "true", "True", "1"):
-        start, end = 0, DAY_US - 1
-    else:
-        start, end = (read_time(item, key, problems) for key in ("start", "end"))
+    is_all_day = item.get("all_day") in (True, 1, "true", "True", "1")
+    readers = {"days": required(read_days)} if is_all_day else RECURRENCE_READERS
+    values, problems = read_fields(item, readers)
     if problems:
         raise Invalid(problems)
+    start, end = (0, DAY_US - 1) if is_all_day else (values["start"], values["end"])
     if start >= end:
         raise Invalid({"non_field_errors": ["'start' must be before 'end'."]})
-    return days, start, end
+    return values["days"], start, end
 
 
-def read_days(value, is_given):
+def read_days(value):
     """ISO weekdays 1…7 as numbers or digit strings (DRF MultipleChoiceField: not 1.0, not "١") → bitmask."""
-    if not is_given:
-        raise Invalid("This field is required.")
     if not isinstance(value, list):
         raise Invalid(f'Expected a list of items but got type "{json_type(value)}".')
     if not value:
@@ -192,15 +153,14 @@ def read_days(value, is_given):
     return bitmask
 
 
-def read_time(item, key, problems):
-    """Microseconds since midnight; a problem is recorded under key (C-4)."""
-    if key not in item:
-        problems[key] = ["This field is required."]
-        return None
+def read_time(value):
+    """Microseconds since midnight (C-4)."""
     try:
-        moment = times.parse_time_of_day(item[key]).replace(tzinfo=None)   # Argus drops an offset
+        moment = times.parse_time_of_day(value).replace(tzinfo=None)   # Argus drops an offset
     except (ValueError, TypeError):
-        problems[key] = [BAD_TIME]
-        return None
+        raise Invalid(BAD_TIME) from None
     return (datetime.datetime.combine(datetime.date.min, moment) - datetime.datetime.min) \
         // datetime.timedelta(microseconds=1)
+
+
+RECURRENCE_READERS = {"days": required(read_days), "start": required(read_time), "end": required(read_time)}
