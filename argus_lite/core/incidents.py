@@ -11,11 +11,12 @@ from peewee import Select
 from .. import times
 from . import events
 from .outcomes import DuplicateSourceIncident, NoSourceSystem, NotFound, SourceNotAllowed, TagsOfOthers, UnknownSource
-from ..db import (Prepared, PreparedInsert, any_of, id_list, is_sqlite, json_elements, json_item, json_position,
+from ..db import (Prepared, PreparedInsert, id_list, is_sqlite, json_elements, json_item, json_position,
                   json_rows)
 from ..fields import BIGINT_MAX
-from ..models import Incident, IncidentTag, SourceSystem, Tag
-from ..models.base import from_joined_row
+from ..models import Incident, IncidentTag, Tag
+from ..models.incidents import (INCIDENT_BY_PK, INCIDENT_BY_PK_FOR_UPDATE, INCIDENTS_BY_PKS,
+                                INCIDENTS_BY_PKS_FOR_UPDATE, SOURCE_BY_PK, incidents_of, sources_of)
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
@@ -29,7 +30,7 @@ def find(incident_pk):
     """The incident with its source, or None (pks beyond BIGINT never exist, C-9)."""
     if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
         return None
-    return incident_of(BY_PK.execute(incident_pk).fetchone())
+    return first(incidents_of(INCIDENT_BY_PK.execute(incident_pk)))
 
 
 def get(incident_pk):
@@ -45,43 +46,20 @@ def locked(incident_pk):
     SQLite's IMMEDIATE transaction already holds the only write lock; PostgreSQL needs FOR UPDATE."""
     if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
         return None
-    return incident_of((BY_PK if is_sqlite() else BY_PK_FOR_UPDATE).execute(incident_pk).fetchone())
+    statement = INCIDENT_BY_PK if is_sqlite() else INCIDENT_BY_PK_FOR_UPDATE
+    return first(incidents_of(statement.execute(incident_pk)))
 
 
 def locked_all(incident_pks):
     """{pk: Incident} of those that exist, reloaded as locked() does, all at once and locked in pk order:
     requests naming the same incidents in other orders then queue instead of deadlocking (BLK-2)."""
     pks = sorted(pk for pk in set(incident_pks) if -BIGINT_MAX <= pk <= BIGINT_MAX)
-    rows = (BY_PKS if is_sqlite() else BY_PKS_FOR_UPDATE).execute(id_list(pks))
-    return {incident.id: incident for incident in map(incident_of, rows)}
+    statement = INCIDENTS_BY_PKS if is_sqlite() else INCIDENTS_BY_PKS_FOR_UPDATE
+    return {incident.id: incident for incident in incidents_of(statement.execute(id_list(pks)))}
 
 
-BY_PK = Prepared(lambda incident_pk: (
-    Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)))
-BY_PK_FOR_UPDATE = Prepared(lambda incident_pk: (
-    Incident.select(Incident, SourceSystem).join(SourceSystem).where(Incident.id == incident_pk)
-    .for_update(of=Incident)))
-BY_PKS = Prepared(lambda incident_pks: (
-    Incident.select(Incident, SourceSystem).join(SourceSystem).where(any_of(Incident.id, incident_pks))
-    .order_by(Incident.id)))
-BY_PKS_FOR_UPDATE = Prepared(lambda incident_pks: (
-    Incident.select(Incident, SourceSystem).join(SourceSystem).where(any_of(Incident.id, incident_pks))
-    .order_by(Incident.id).for_update(of=Incident)))
-SOURCE_BY_PK = Prepared(lambda source_pk: SourceSystem.select().where(SourceSystem.id == source_pk))
-
-
-def incident_of(row):
-    """An Incident with its source from a row of BY_PK (the incident's columns, then the source's)."""
-    if row is None:
-        return None
-    incident, source = from_joined_row(row, Incident, SourceSystem)
-    incident.source = source
-    return incident
-
-
-def source_row(source_pk):
-    row = SOURCE_BY_PK.execute(source_pk).fetchone()
-    return None if row is None else SourceSystem.from_row(row)
+def first(found):
+    return found[0] if found else None
 
 
 # Tags (TAG-3, MOD-6) ----------------------------------------------------------------------------
@@ -154,7 +132,7 @@ def source_for(user, requested):
         raise SourceNotAllowed(source_pk)
     if source_pk == user.source_pk:
         return user.source                  # read with the token
-    found = source_row(source_pk) if abs(source_pk) <= BIGINT_MAX else None
+    found = first(sources_of(SOURCE_BY_PK.execute(source_pk))) if abs(source_pk) <= BIGINT_MAX else None
     if found is None:
         raise UnknownSource(requested)
     return found

@@ -5,12 +5,14 @@ import hashlib
 import hmac
 import secrets
 
-from peewee import EXCLUDED, JOIN
+from peewee import EXCLUDED
 
 from .. import times
-from .outcomes import TokenExpired, TokenUnknown, UserInactive
-from ..db import Prepared, write_transaction
+from ..db import write_transaction
 from ..models import SourceSystem, Token, User
+from ..models.auth import TOKEN_LOOKUP
+from ..models.base import instance_of, named_rows
+from .outcomes import TokenExpired, TokenUnknown, UserInactive
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -68,17 +70,15 @@ def user_of_key(key, lifetime, now):
     """A-5: the user a token key names, with .source (its SourceSystem) and .source_pk (both None for end
     users); TokenUnknown, TokenExpired or UserInactive otherwise. Reads only."""
     wanted = token_hash(key)
-    row = TOKEN_LOOKUP.execute(wanted).fetchone()
+    found = named_rows(TOKEN_LOOKUP.execute(wanted))
     # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
-    width = len(USER_COLUMNS)
-    if row is None or not hmac.compare_digest(row[width], wanted):
+    if not found or not hmac.compare_digest(found[0]["token.key_hash"], wanted):
         raise TokenUnknown()
-    user = User(**dict(zip(USER_COLUMNS, row[:width])))
-    user.is_active, user.is_staff, user.is_superuser = (bool(flag) for flag in row[6:width])
-    source_part, created = row[width + 2:], times.from_us(row[width + 1])
-    user.source = None if source_part[0] is None else SourceSystem.from_row(source_part)
-    user.source_pk = source_part[0]
-    if created + lifetime <= now:
+    row = found[0]
+    user = instance_of(User, row, "user")
+    user.source_pk = row["source.id"]
+    user.source = None if user.source_pk is None else instance_of(SourceSystem, row, "source")
+    if times.from_us(row["token.created"]) + lifetime <= now:
         raise TokenExpired()
     if not user.is_active:
         raise UserInactive()
@@ -94,12 +94,3 @@ def authenticate(key, lifetime, now=None):
             Token.delete().where(Token.key_hash == token_hash(key)).execute()
         raise
 
-
-USER_COLUMNS = ("id", "username", "password", "first_name", "last_name", "email", "is_active", "is_staff",
-                "is_superuser")
-TOKEN_LOOKUP = Prepared(lambda key_hash: (
-    User.select(*[getattr(User, name) for name in USER_COLUMNS], Token.key_hash, Token.created,
-                *SourceSystem._meta.sorted_fields)
-    .join(Token, on=(Token.user == User.id))
-    .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
-    .where(Token.key_hash == key_hash)))

@@ -1,7 +1,8 @@
 """Users, tokens, source systems and their types (MOD-1…MOD-4)."""
-from peewee import AutoField, BooleanField, CharField, ForeignKeyField, TextField
+from peewee import JOIN, AutoField, BooleanField, CharField, ForeignKeyField, TextField
 
-from .base import BaseModel, TimestampField
+from ..db import Prepared
+from .base import BaseModel, TimestampField, labelled
 
 
 class User(BaseModel):
@@ -47,3 +48,11 @@ class SourceSystem(BaseModel):
 
     class Meta:
         indexes = ((("name", "type"), True),)
+
+
+# A-5, on every request: the user a token hash names, with its source system if it is one.
+TOKEN_LOOKUP = Prepared(lambda key_hash: (
+    User.select(*labelled(User, "user"), *labelled(Token, "token"), *labelled(SourceSystem, "source"))
+    .join(Token, on=(Token.user == User.id))
+    .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
+    .where(Token.key_hash == key_hash)))

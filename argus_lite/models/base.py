@@ -22,21 +22,36 @@ class BaseModel(Model):
         database = db
         legacy_table_names = False
 
-    @classmethod
-    def from_row(cls, values):
-        """An instance from the values of its columns in field order, as a db.Prepared select of the
-        model returns them (peewee's own row handling costs more than the query)."""
-        instance = cls(__no_default__=True)
-        instance.__data__ = {field.name: field.python_value(value)
-                             for field, value in zip(cls._meta.sorted_fields, values)}
-        return instance
+
+# Rows of hand-prepared statements (db.Prepared) are decoded by column label, never by position: a select
+# names each model's columns "<prefix>.<field>" with labelled(), and instance_of() reads them back.
+
+def labelled(model, prefix):
+    """The columns of model (or of an alias of it) labelled "<prefix>.<field name>"."""
+    fields = (model.model if hasattr(model, "model") else model)._meta.sorted_fields
+    return [getattr(model, field.name).alias(f"{prefix}.{field.name}") for field in fields]
 
 
-def from_joined_row(row, *models):
-    """One instance per model from a row holding their columns one model after the other."""
-    instances, start = [], 0
-    for model in models:
-        width = len(model._meta.sorted_fields)
-        instances.append(model.from_row(row[start:start + width]))
-        start += width
-    return instances
+def instance_of(model, row, prefix):
+    """The model instance whose columns a labelled() select put in row (a dict from label to value); peewee's
+    own row handling costs more than the query."""
+    instance = model(__no_default__=True)
+    instance.__data__ = {field.name: field.python_value(row[f"{prefix}.{field.name}"])
+                         for field in model._meta.sorted_fields}
+    return instance
+
+
+def named_rows(cursor):
+    """The rows of a cursor as dicts from column label to value."""
+    labels = [column[0] for column in cursor.description]
+    return [dict(zip(labels, row)) for row in cursor]
+
+
+def tuples_of(kind, cursor):
+    """The rows of a cursor as namedtuples of kind, each field taken from the column of its name; columns
+    beyond them are dropped."""
+    labels = [column[0] for column in cursor.description]
+    if tuple(labels) == kind._fields:
+        return [kind._make(row) for row in cursor]
+    where = [labels.index(name) for name in kind._fields]
+    return [kind._make([row[index] for index in where]) for row in cursor]

@@ -7,7 +7,7 @@ from peewee import JOIN, SQL, AutoField, CharField, ForeignKeyField, NodeList, S
 from .. import times
 from ..db import Prepared, any_of, db, id_list
 from .auth import SourceSystem, User
-from .base import BaseModel, TimestampField
+from .base import BaseModel, TimestampField, instance_of, labelled, named_rows, tuples_of
 
 
 class Incident(BaseModel):
@@ -171,11 +171,13 @@ def tagged_with_source(tag_pk, now_us):
 def incident_rows(select):
     """Run a with_source() query as plain IncidentRows: no model objects, no per-column conversion."""
     sql, params = select.sql()
-    return [IncidentRow(*raw) for raw in db.execute_sql(sql, params)]
+    return tuples_of(IncidentRow, db.execute_sql(sql, params))
 
 
 ONE_INCIDENT = Prepared(lambda incident_pk, now_us: (
-    with_source(now_us).select_extend(IncidentTag.added_by, IncidentTag.added_time, Tag.key.concat("=").concat(Tag.value))
+    with_source(now_us).select_extend(IncidentTag.added_by.alias("tag.added_by"),
+                                      IncidentTag.added_time.alias("tag.added_time"),
+                                      Tag.key.concat("=").concat(Tag.value).alias("tag.text"))
     .join_from(Incident, IncidentTag, JOIN.LEFT_OUTER, on=(IncidentTag.incident == Incident.id))
     .join(Tag, JOIN.LEFT_OUTER, on=(IncidentTag.tag == Tag.id))
     .where(Incident.id == incident_pk).order_by(IncidentTag.id)), arity=2)
@@ -186,8 +188,40 @@ def one_incident(incident_pk, now):
     a row per tag, by precompiled SQL: every GET and write answer needs it."""
     if not -2**63 < incident_pk < 2**63:            # C-9: beyond BIGINT nothing exists
         return None
-    found = ONE_INCIDENT.execute(incident_pk, times.to_us(now)).fetchall()
+    found = named_rows(ONE_INCIDENT.execute(incident_pk, times.to_us(now)))
     if not found:
         return None
-    width = len(INCIDENT_ROW_FIELDS)
-    return IncidentRow(*found[0][:width]), [raw[width:] for raw in found if raw[width] is not None]
+    tags = [(row["tag.added_by"], row["tag.added_time"], row["tag.text"]) for row in found
+            if row["tag.added_by"] is not None]
+    return IncidentRow._make(found[0][name] for name in INCIDENT_ROW_FIELDS), tags
+
+
+# Incidents with their source by pk: every write reloads one (INC-7, EV-8), bulk many (BLK-2) ------------
+
+def incident_and_source():
+    return Incident.select(*labelled(Incident, "incident"), *labelled(SourceSystem, "source")).join(SourceSystem)
+
+
+INCIDENT_BY_PK = Prepared(lambda incident_pk: incident_and_source().where(Incident.id == incident_pk))
+INCIDENT_BY_PK_FOR_UPDATE = Prepared(lambda incident_pk: (
+    incident_and_source().where(Incident.id == incident_pk).for_update(of=Incident)))
+INCIDENTS_BY_PKS = Prepared(lambda incident_pks: (
+    incident_and_source().where(any_of(Incident.id, incident_pks)).order_by(Incident.id)))
+INCIDENTS_BY_PKS_FOR_UPDATE = Prepared(lambda incident_pks: (
+    incident_and_source().where(any_of(Incident.id, incident_pks)).order_by(Incident.id).for_update(of=Incident)))
+SOURCE_BY_PK = Prepared(lambda source_pk: (
+    SourceSystem.select(*labelled(SourceSystem, "source")).where(SourceSystem.id == source_pk)))
+
+
+def incidents_of(cursor):
+    """The Incidents, each with .source, of an incident_and_source() statement's rows."""
+    found = []
+    for row in named_rows(cursor):
+        incident = instance_of(Incident, row, "incident")
+        incident.source = instance_of(SourceSystem, row, "source")
+        found.append(incident)
+    return found
+
+
+def sources_of(cursor):
+    return [instance_of(SourceSystem, row, "source") for row in named_rows(cursor)]

@@ -4,7 +4,7 @@ from peewee import (AutoField, BigIntegerField, BooleanField, CharField, Composi
 
 from ..db import Prepared, PreparedInsert, any_of
 from .auth import SourceSystem, User
-from .base import BaseModel, TimestampField
+from .base import BaseModel, TimestampField, labelled
 from .incidents import Event, Incident
 
 
@@ -102,7 +102,8 @@ class Outbox(BaseModel):
 
 Actor = User.alias()
 OUTBOX_EVENTS = Prepared(lambda event_pks: (
-    Event.select(Event, Incident, SourceSystem, Actor).join(Incident).join(SourceSystem)
+    Event.select(*labelled(Event, "event"), *labelled(Incident, "incident"), *labelled(SourceSystem, "source"),
+                 *labelled(Actor, "actor")).join(Incident).join(SourceSystem)
     .switch(Event).join(Actor, on=(Event.actor == Actor.id)).where(any_of(Event.id, event_pks)).order_by(Event.id)))
 
 

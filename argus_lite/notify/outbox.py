@@ -7,7 +7,7 @@ from collections import defaultdict
 from .. import times
 from ..db import id_list, write_transaction
 from ..models import Event, Incident, Outbox, SourceSystem, User
-from ..models.base import from_joined_row
+from ..models.base import instance_of, named_rows
 from ..models.incidents import acked_among, is_open, tags_of
 from ..models.notify import (ACTIVE_DESTINATIONS, ACTIVE_FILTERS, ACTIVE_PROFILES, ACTIVE_RECURRENCES,
                              INSERT_OUTBOX_ROW, OUTBOX_EVENTS)
@@ -40,12 +40,13 @@ def enqueue_for_events(events, settings):
 
 def load_events(event_pks):
     """The events with their incident, its source and the actor, in one query."""
-    return [event_of(row) for row in OUTBOX_EVENTS.execute(id_list(event_pks))]
+    return [event_of(row) for row in named_rows(OUTBOX_EVENTS.execute(id_list(event_pks)))]
 
 
 def event_of(row):
-    event, incident, source, actor = from_joined_row(row, Event, Incident, SourceSystem, User)
-    incident.source, event.incident, event.actor = source, incident, actor
+    event, incident = instance_of(Event, row, "event"), instance_of(Incident, row, "incident")
+    incident.source, event.incident = instance_of(SourceSystem, row, "source"), incident
+    event.actor = instance_of(User, row, "actor")
     return event
 
 

@@ -11,6 +11,7 @@ from peewee import Value
 from .. import times
 from ..db import Prepared
 from ..models import Event, Incident, IncidentTag, User
+from ..models.base import tuples_of
 from ..models.incidents import IncidentRow, incident_rows, tagged_with_source, with_source
 from . import build, cursor, page
 from .cache import StatementCache
@@ -28,7 +29,7 @@ def incident_page(terms, seek, size, now, list_name="incidents"):
     def run_page(at, size):
         instant, pk = at.position if at else (0, 0)
         statement = incident_page_statement(terms, at and at.direction)
-        return [IncidentRow(*raw) for raw in statement.execute(now_us, instant, pk, size + 1)]
+        return tuples_of(IncidentRow, statement.execute(now_us, instant, pk, size + 1))
 
     return page.fetch(run_page, lambda row: (row.start_time, row.id), list_name, seek, size)
 
