@@ -4,9 +4,8 @@ outcomes of core.outcomes."""
 from .. import times
 from . import outcomes, users
 from .outcomes import AckExpired, EventRefused
-from ..db import Prepared, PreparedInsert
 from ..models import Acknowledgement, Event, Incident
-from ..models.incidents import is_open
+from ..models.incidents import HAS_EVENT, INSERT_ACK, INSERT_EVENT, SET_END_TIME, is_open
 
 SOURCE_MAY_POST = {"END", "OTH", "CHI", "STA", "LES"}      # STA/LES pass on to table B, which refuses them
 END_USER_MAY_POST = {"CLO", "REO", "OTH", "ACK"}           # ACK too: table B names the acks endpoint
@@ -48,10 +47,6 @@ def has_event(incident, type_code):
     return HAS_EVENT.execute(incident.id, type_code).fetchone() is not None
 
 
-HAS_EVENT = Prepared(lambda incident_pk, type_code: (
-    Event.select(Event.id).where((Event.incident == incident_pk) & (Event.type == type_code)).limit(1)), arity=2)
-
-
 def post(incident, user, values, now):
     """EV-2 table B, then SM-2; the single and the bulk endpoint both come here (BLK-3). The caller checked
     table A (check_poster) before its transaction (EV-9)."""
@@ -76,18 +71,11 @@ def set_end_time(incident, moment):
     incident.end_time = moment
 
 
-SET_END_TIME = Prepared(lambda end_us, incident_pk: (
-    Incident.update(end_time=end_us).where(Incident.id == incident_pk)), arity=2)
-
-
 def store(incident_pk, actor_pk, type_code, timestamp, received, description):
     """Insert one event; returns the Event row (without a query to read it back)."""
     fields = dict(incident=incident_pk, actor=actor_pk, timestamp=timestamp, received=received, type=type_code,
                   description=description)
     return Event(id=INSERT_EVENT.execute(*fields.values()), **fields)
-
-
-INSERT_EVENT = PreparedInsert(Event, ("incident", "actor", "timestamp", "received", "type", "description"))
 
 
 # Acknowledgements (EV-4, EV-5, EV-12) -----------------------------------------------------------
@@ -97,9 +85,6 @@ def record_ack(incident, user, values, now):
     event = store(incident.id, user.id, "ACK", values["timestamp"], now, values["description"])
     INSERT_ACK.execute(event.id, incident.id, values["expiration"])
     return Acknowledgement(event=event.id, incident=incident.id, expiration=values["expiration"]), event
-
-
-INSERT_ACK = PreparedInsert(Acknowledgement, ("event", "incident", "expiration"))
 
 
 def change_expiration(ack, expiration, now):

@@ -6,17 +6,15 @@ transaction and return the events they stored (for N-1).
 """
 import re
 
-from peewee import Select
-
 from .. import times
 from . import events
 from .outcomes import DuplicateSourceIncident, NoSourceSystem, NotFound, SourceNotAllowed, TagsOfOthers, UnknownSource
-from ..db import (Prepared, PreparedInsert, id_list, is_sqlite, json_elements, json_item, json_position,
-                  json_rows)
+from ..db import id_list, is_sqlite, json_rows
 from ..fields import BIGINT_MAX
 from ..models import Incident, IncidentTag, Tag
-from ..models.incidents import (INCIDENT_BY_PK, INCIDENT_BY_PK_FOR_UPDATE, INCIDENTS_BY_PKS,
-                                INCIDENTS_BY_PKS_FOR_UPDATE, SOURCE_BY_PK, incidents_of, sources_of)
+from ..models.incidents import (HOLD_TAGS, INCIDENT_BY_PK, INCIDENT_BY_PK_FOR_UPDATE, INCIDENTS_BY_PKS,
+                                INCIDENTS_BY_PKS_FOR_UPDATE, INSERT_INCIDENT, LINK_TAGS, MAKE_TAGS, NEW_COLUMNS,
+                                SOURCE_BY_PK, incidents_of, sources_of)
 
 TAG_KEY = re.compile(r"[a-z0-9_]+")
 # (key, value) is a unique index: PostgreSQL refuses index rows beyond ~2700 bytes, so both are bounded.
@@ -101,23 +99,6 @@ def hold_tags(wanted, count):
     raise RuntimeError("tag rows keep disappearing")
 
 
-def is_wanted():
-    return (Tag.key == json_item(0)) & (Tag.value == json_item(1))
-
-
-# Ordered, so that racing writers making the same new tags take their index locks in one order.
-MAKE_TAGS = Prepared(lambda wanted: Tag.insert_from(
-    Select([json_elements(wanted)], [json_item(0), json_item(1)]).where(json_item(0).is_null(False))
-    .order_by(json_item(0), json_item(1)), [Tag.key, Tag.value]).on_conflict(action="nothing"))
-HOLD_TAGS = Prepared(lambda wanted: (
-    Tag.select(Tag.id).from_(Tag, json_elements(wanted)).where(is_wanted()).for_update("FOR KEY SHARE", of=Tag)))
-LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, start_us, wanted: IncidentTag.insert_from(
-    Tag.select(incident_pk, Tag.id, user_pk, now_us, start_us).from_(Tag, json_elements(wanted))
-    .where(is_wanted()).order_by(json_position()),
-    [IncidentTag.incident, IncidentTag.tag, IncidentTag.added_by, IncidentTag.added_time, IncidentTag.start_time]),
-    arity=5)
-
-
 # Creating (INC-4…INC-6) -------------------------------------------------------------------------
 
 def source_for(user, requested):
@@ -149,11 +130,6 @@ def create(values, user):
     first = events.store(incident_pk, values["source"].user_id, "LES" if values["end_time"] is None else "STA",
                          values["start_time"], now, values["description"])
     return incident, [first]
-
-
-NEW_COLUMNS = ("start_time", "end_time", "source", "source_incident_id", "details_url", "description", "level",
-               "ticket_url")
-INSERT_INCIDENT = PreparedInsert(Incident, NEW_COLUMNS, skip_conflicts=True)
 
 
 # Changing (INC-7, INC-12, INC-13, INC-16) -------------------------------------------------------

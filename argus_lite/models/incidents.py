@@ -2,10 +2,10 @@
 import collections
 import urllib.parse
 
-from peewee import JOIN, SQL, AutoField, CharField, ForeignKeyField, NodeList, SmallIntegerField, TextField
+from peewee import JOIN, SQL, AutoField, Select, CharField, ForeignKeyField, NodeList, SmallIntegerField, TextField
 
 from .. import times
-from ..db import Prepared, any_of, db, id_list
+from ..db import Prepared, PreparedInsert, any_of, db, id_list, json_elements, json_item, json_position
 from .auth import SourceSystem, User
 from .base import BaseModel, TimestampField, instance_of, labelled, named_rows, tuples_of
 
@@ -225,3 +225,34 @@ def incidents_of(cursor):
 
 def sources_of(cursor):
     return [instance_of(SourceSystem, row, "source") for row in named_rows(cursor)]
+
+
+# The write statements of core.incidents and core.events, run by every incident write --------------------
+
+NEW_COLUMNS = ("start_time", "end_time", "source", "source_incident_id", "details_url", "description", "level",
+               "ticket_url")
+INSERT_INCIDENT = PreparedInsert(Incident, NEW_COLUMNS, skip_conflicts=True)
+
+
+def is_wanted():
+    return (Tag.key == json_item(0)) & (Tag.value == json_item(1))
+
+
+# Ordered, so that racing writers making the same new tags take their index locks in one order.
+MAKE_TAGS = Prepared(lambda wanted: Tag.insert_from(
+    Select([json_elements(wanted)], [json_item(0), json_item(1)]).where(json_item(0).is_null(False))
+    .order_by(json_item(0), json_item(1)), [Tag.key, Tag.value]).on_conflict(action="nothing"))
+HOLD_TAGS = Prepared(lambda wanted: (
+    Tag.select(Tag.id).from_(Tag, json_elements(wanted)).where(is_wanted()).for_update("FOR KEY SHARE", of=Tag)))
+LINK_TAGS = Prepared(lambda incident_pk, user_pk, now_us, start_us, wanted: IncidentTag.insert_from(
+    Tag.select(incident_pk, Tag.id, user_pk, now_us, start_us).from_(Tag, json_elements(wanted))
+    .where(is_wanted()).order_by(json_position()),
+    [IncidentTag.incident, IncidentTag.tag, IncidentTag.added_by, IncidentTag.added_time, IncidentTag.start_time]),
+    arity=5)
+
+HAS_EVENT = Prepared(lambda incident_pk, type_code: (
+    Event.select(Event.id).where((Event.incident == incident_pk) & (Event.type == type_code)).limit(1)), arity=2)
+SET_END_TIME = Prepared(lambda end_us, incident_pk: (
+    Incident.update(end_time=end_us).where(Incident.id == incident_pk)), arity=2)
+INSERT_EVENT = PreparedInsert(Event, ("incident", "actor", "timestamp", "received", "type", "description"))
+INSERT_ACK = PreparedInsert(Acknowledgement, ("event", "incident", "expiration"))
