@@ -241,6 +241,20 @@ class _Marker:
         self.index = index
 
 
+# SQLite refuses a LIKE pattern of more than 50,000 bytes ("LIKE or GLOB pattern too complex").
+SQLITE_LIKE_PATTERN_MAX = 50_000
+
+
+def contains_text(column, word):
+    """column contains word, ignoring the case of ASCII letters: ILIKE on PostgreSQL, LIKE on SQLite. A word
+    whose escaped pattern SQLite's LIKE would refuse is looked for with instr() over lower(), which folds the
+    same letters."""
+    escaped_bytes = len(word.encode()) + sum(word.count(special) for special in "\\%_") + 2    # "%word%"
+    if is_sqlite() and escaped_bytes > SQLITE_LIKE_PATTERN_MAX:
+        return fn.instr(fn.lower(column), fn.lower(word)) > 0
+    return column.contains(word)
+
+
 def any_of(column, placeholder):
     """column matches one of a list given as ONE parameter (see id_list), so the SQL text stays the same
     for any number of ids: json_each on SQLite, = ANY(array) on PostgreSQL."""

@@ -249,6 +249,17 @@ def test_search_finds_words_in_descriptions_and_event_texts(api, admin, source, 
         assert pks(get(api, admin, f"/api/v2/incidents/?search={query}")) == [i.id for i in wanted], query
 
 
+def test_search_for_a_word_too_long_for_sqlites_like_still_answers(api, admin, source, end_user):  # F-9
+    """SQLite refuses LIKE patterns over 50,000 bytes: such a word is still looked for, case-insensitively."""
+    word = "Ab" * 25_000                                  # "%word%" is 50,002 bytes
+    described = make_incident(source, description="x " + word)
+    in_event = make_incident(source, description="plain")
+    add_event(in_event, source.user, "link " + word.lower() + " lost")
+    make_incident(source, description="Ab" * 4_000)
+    assert pks(get(api, admin, f"/api/v2/incidents/?search={word.upper()}")) == [in_event.id, described.id]
+    assert pks(get(api, admin, f"/api/v2/incidents/?search={word}%C3%A6")) == []
+
+
 def test_count_echoes_parameters_in_request_order(api, admin, source):  # F-10
     make_incident(source)
     make_incident(source, end_time=None)

@@ -7,7 +7,7 @@ import dataclasses
 
 from peewee import SQL, Value, fn
 
-from ..db import Prepared, any_of, id_list, json_elements, json_item, json_rows
+from ..db import Prepared, any_of, contains_text, id_list, json_elements, json_item, json_rows
 from ..models import Event, Incident, IncidentTag, SourceSystem, SourceSystemType, Tag
 from ..models.incidents import active_acks
 from . import parse
@@ -151,8 +151,8 @@ def tag_ids(term, _now_us):
 def mentions(word):
     """F-9: in the description or in one of the incident's event texts. Case-insensitive: ILIKE on
     PostgreSQL, LIKE (ASCII letters only) on SQLite; peewee escapes % and _ in the word."""
-    in_events = Event.select(SQL("1")).where((Event.incident == Incident.id) & Event.description.contains(word))
-    return Incident.description.contains(word) | fn.EXISTS(in_events)
+    in_events = Event.select(SQL("1")).where((Event.incident == Incident.id) & contains_text(Event.description, word))
+    return contains_text(Incident.description, word) | fn.EXISTS(in_events)
 
 
 def search(term, _now_us):
