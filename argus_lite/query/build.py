@@ -151,7 +151,8 @@ def tag_ids(term, _now_us):
 def mentions(word):
     """F-9: in the description or in one of the incident's event texts. Case-insensitive: ILIKE on
     PostgreSQL, LIKE (ASCII letters only) on SQLite; peewee escapes % and _ in the word."""
-    in_events = Event.select(SQL("1")).where((Event.incident == Incident.id) & contains_text(Event.description, word))
+    in_events = Event.select(SQL("1")).where(
+        (Event.incident == Incident.id) & contains_text(Event.description, word))
     return contains_text(Incident.description, word) | fn.EXISTS(in_events)
 
 
