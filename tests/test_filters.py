@@ -130,3 +130,44 @@ def test_tags_the_previews_refuse_are_refused_when_saved(api, end_user, version,
         assert method(f"{url}{pk}/", {"name": "kept", "filter_string": text}, headers=end_user.headers,
                       status=400).json == {"filter_string": expected}
     assert Filter.select().count() == 1 and Filter.get_by_id(pk).filter_string == stored
+
+
+def test_a_profile_linking_the_filter_during_its_delete_gets_it_refused(api, database_url, end_user):  # NF-8
+    """PostgreSQL: a link committed between the in-use check and the DELETE used to end in a foreign-key
+    error (500); the filter row is locked first, so the delete waits for the link and then refuses."""
+    if database_url.startswith("sqlite:"):
+        pytest.skip("SQLite takes no row locks: its write lock serializes every writer")
+    import threading
+
+    import psycopg2
+
+    pk = api.post_json(NF.format(v="v2"), {"name": "A", "filter": {"tags": ["a=1"]}}, headers=end_user.headers).json["pk"]
+    other_pk = api.post_json(NF.format(v="v2"), {"name": "B", "filter": {}}, headers=end_user.headers).json["pk"]
+    timeslot = api.get("/api/v2/notificationprofiles/timeslots/", headers=end_user.headers).json[0]["pk"]
+    profile = api.post_json("/api/v2/notificationprofiles/", {"name": "Nights", "timeslot": timeslot,
+                                                              "filters": [other_pk]}, headers=end_user.headers).json
+    linker, watcher = psycopg2.connect(database_url), psycopg2.connect(database_url)
+    watcher.autocommit = True
+    answers = []
+    try:
+        with linker.cursor() as cursor:
+            cursor.execute('INSERT INTO "profile_filter" ("profile_id", "filter_id") VALUES (%s, %s)',
+                           (profile["pk"], pk))
+        deleting = threading.Thread(target=lambda: answers.append(
+            api.delete(f"{NF.format(v='v2')}{pk}/", headers=end_user.headers, expect_errors=True)))
+        deleting.start()
+        with watcher.cursor() as cursor:            # wait until the delete waits on the link's row lock
+            for _ in range(500):
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()")
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.01)
+        linker.commit()
+        deleting.join(30)
+    finally:
+        linker.close()
+        watcher.close()
+    assert answers[0].status_int == 400
+    assert answers[0].json == "Cannot delete this filter since it is in use in the notification profile(s): Nights."
+    assert Filter.select().where(Filter.id == pk).count() == 1

@@ -3,7 +3,7 @@ import json
 
 from ... import errors, query, web
 from ...fields import Invalid, json_type, list_of, optional, read_fields, required, shown, string, text_problem
-from ...db import write_transaction
+from ...db import is_sqlite, write_transaction
 from ...models import Filter, NotificationProfile, ProfileFilter, Timeslot
 from ...models.incidents import EVENT_TYPES
 from ...models.notify import profile_names
@@ -54,6 +54,8 @@ def delete_filter(filter_pk):
     user = auth.require_user()
     row = owned_or_404(Filter, filter_pk, user)
     with write_transaction():
+        if not is_sqlite():     # a profile linking it meanwhile then commits first and is seen below, or waits
+            list(Filter.select(Filter.id).where(Filter.id == row.id).for_update())
         users = (NotificationProfile.select(NotificationProfile, Timeslot).join(Timeslot)
                  .switch(NotificationProfile).join(ProfileFilter)
                  .where(ProfileFilter.filter == row.id).order_by(NotificationProfile.id))
