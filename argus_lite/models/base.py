@@ -48,10 +48,8 @@ def named_rows(cursor):
 
 
 def tuples_of(kind, cursor):
-    """The rows of a cursor as namedtuples of kind, each field taken from the column of its name; columns
-    beyond them are dropped."""
-    labels = [column[0] for column in cursor.description]
-    if tuple(labels) == kind._fields:
-        return [kind._make(row) for row in cursor]
-    where = [labels.index(name) for name in kind._fields]
-    return [kind._make([row[index] for index in where]) for row in cursor]
+    """The rows of a cursor as namedtuples of kind, whose fields the statement's column labels must be."""
+    labels = tuple(column[0] for column in cursor.description)
+    if labels != kind._fields:
+        raise ValueError(f"the columns {labels} are not the fields of {kind.__name__}")
+    return [kind._make(row) for row in cursor]
