@@ -15,6 +15,9 @@ NAMES = {"title": "name", "body": "description", "external_reference": "external
          "external_link": "external_link", "phase": "status", "level": "severity", "scope": "scope",
          "service": "service", "created": "creation_date", "start_time": "start_impact_date",
          "investigating_at": "investigation_date", "monitoring_at": "stable_date", "resolved_at": "resolve_date"}
+# An update event lists these, in this order; ProdManager leaves scope and service out of it.
+UPDATE_ORDER = ("title", "body", "level", "phase", "external_reference", "external_link", "start_time",
+                "investigating_at", "monitoring_at", "resolved_at")
 EVENT_TYPES = {"created": "create", "changed": "update", "comment": "comment"}
 
 
@@ -72,9 +75,9 @@ def content(note):
     if note.kind == "created":
         return json.dumps({NAMES[name]: shown(name, values.get(name)) for name in NAMES})
     changes = {}
-    for name, (old, new) in values.items():
-        if name in NAMES:
-            pair = [shown(name, old, upper=True), shown(name, new, upper=True)]
+    for name in UPDATE_ORDER:
+        if name in values:
+            pair = [shown(name, value, upper=True) for value in values[name]]
             if pair[0] != pair[1]:
                 changes[NAMES[name]] = pair
     return json.dumps(changes)
