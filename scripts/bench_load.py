@@ -232,21 +232,22 @@ def seed_pages(args):
     insert_rows(cursor, param, "page_service", ("name", "description"), [(f"svc{n}", "") for n in range(1, 21)])
     last, published = 0, 0
     while True:
-        cursor.execute(f'SELECT "id", "start_time", "end_time" FROM "incident" WHERE "id" > {param} '
+        cursor.execute(f'SELECT "id", "start_time", "end_time", "level" FROM "incident" WHERE "id" > {param} '
                        f'ORDER BY "id" LIMIT 10000', (last,))
         rows = cursor.fetchall()
         if not rows:
             break
         pages, notes = [], []
-        for pk, start_us, end_us in rows:
+        for pk, start_us, end_us, level in rows:
             chooser = random.Random(f"page-{pk}")
             is_open = end_us is None or end_us >= INFINITY_US
             phase = chooser.choice(["reported", "investigating", "identified", "monitoring"]) if is_open else "resolved"
-            pages.append((pk, "prodmanager", phase, start_us, now_us, now_us, 1, chooser.randrange(1, 11),
+            pages.append((pk, "prodmanager", phase, start_us, now_us, now_us, 1, level, chooser.randrange(1, 11),
                           chooser.randrange(1, 21)))
             notes.append((pk, "comment", True, "looking into it", now_us))
         insert_rows(cursor, param, "page_incident", ("incident_id", "face", "phase", "start_time", "created",
-                                                     "updated", "visibility", "scope_id", "service_id"), pages)
+                                                     "updated", "visibility", "level", "scope_id", "service_id"),
+                    pages)
         insert_rows(cursor, param, "page_note", ("incident_id", "kind", "is_public", "content", "created"), notes)
         connection.commit()
         last, published = rows[-1][0], published + len(rows)

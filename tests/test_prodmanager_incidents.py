@@ -313,3 +313,23 @@ def test_a_switched_off_face_answers_404(database_url):
     db.migrate()
     assert client.get(PM, status=404).json == {"detail": "Not found."}
     db.db.obj.close_all()
+
+
+def test_totals_follow_every_change_of_what_they_count(pm, end_user):
+    """FACE-13: page_count, kept by triggers, agrees with a count over the published incidents after
+    creates, status and severity changes, Argus-side level changes and closes, and deletes."""
+    first, second = create(pm, severity="high"), create(pm, severity="low", scope="2")
+    update(pm, first, status="stable", severity="critical")
+    headers = {"Authorization": f"Token {end_user.token}"}
+    pm.patch_json(f"/api/v2/incidents/{second}/", {"level": 3}, headers=headers)                # INC-7
+    pm.post_json(f"/api/v2/incidents/{first}/events/", {"type": "CLO", "description": "ok"}, headers=headers)
+    third = create(pm)
+    pm.post(f"{PM}/{third}/delete", status=302)
+
+    def total(query):
+        return int(pm.get(f"{PM}?{query}").headers["x-total"])
+    assert (total(""), total("severity=critical"), total("severity=moderate"), total("severity=high")) == (2, 1, 1, 0)
+    assert (total("status=resolved"), total("status=active"), total("scope=2"), total("scope=1&severity=critical")) == (
+        1, 1, 1, 1)
+    assert total("external_reference=nothing") == 0                             # counted, not summed
+    assert shown(pm, second)["severity"] == "moderate"

@@ -12,7 +12,7 @@ from .. import db, times
 from ..db import Prepared
 from ..models import Acknowledgement, Event, Incident, IncidentTag, Outbox, SourceSystem, Tag, User
 from ..models.base import tuples_of
-from ..models.pages import PHASES, PUBLIC, INTERNAL, PageIncident, PageNote, PageScope, PageService
+from ..models.pages import PHASES, PUBLIC, INTERNAL, PageCount, PageIncident, PageNote, PageScope, PageService
 from . import events, incidents, users
 from .outcomes import NotFound
 from ..fields import BIGINT_MAX
@@ -127,7 +127,7 @@ def row_of(page):
 PAGE_COLUMNS = (PageIncident.incident, PageIncident.phase, PageIncident.start_time, PageIncident.body,
                 PageIncident.external_reference, PageIncident.external_link, PageIncident.investigating_at,
                 PageIncident.monitoring_at, PageIncident.created, PageIncident.visibility, PageIncident.scope,
-                PageIncident.service, Incident.description, Incident.level, Incident.end_time)
+                PageIncident.service, Incident.description, PageIncident.level, Incident.end_time)
 PageRow = collections.namedtuple("PageRow", (
     "incident_id", "phase", "start_time", "body", "external_reference", "external_link", "investigating_at",
     "monitoring_at", "created", "visibility", "scope_id", "service_id", "title", "level", "end_time"))
@@ -136,7 +136,7 @@ PAGE_BY_PK = Prepared(lambda incident_pk: (
     PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
     .join(Incident).where(PageIncident.incident == incident_pk)))
 LIST_FILTERS = ("phase", "level", "scope", "service", "external_reference")
-FILTER_COLUMNS = {"phase": PageIncident.phase, "level": Incident.level, "scope": PageIncident.scope,
+FILTER_COLUMNS = {"phase": PageIncident.phase, "level": PageIncident.level, "scope": PageIncident.scope,
                   "service": PageIncident.service, "external_reference": PageIncident.external_reference}
 
 
@@ -174,7 +174,7 @@ def list_statement(names, show_internal, kind, phase_rank=(), level_rank=()):
             return query
         offset, limit = values[len(names):]
         return (query.order_by(PageIncident.start_time.desc(), rank(PageIncident.phase, dict(phase_rank)),
-                               rank(Incident.level, dict(level_rank)), PageIncident.incident)
+                               rank(PageIncident.level, dict(level_rank)), PageIncident.incident)
                 .limit(limit).offset(offset))
     return Prepared(build, arity=len(names) + (2 if kind == "page" else 0))
 
@@ -192,16 +192,42 @@ def rank(column, ranks):
     return Case(column, sorted(ranks.items()), len(ranks))
 
 
-def total(filters, show_internal):
+COUNTED = {"phase": PageCount.phase, "level": PageCount.level, "scope": PageCount.scope_id,
+           "service": PageCount.service_id}
+
+
+@functools.lru_cache(maxsize=None)
+def count_statement(names, show_internal, by_phase):
+    """FACE-13: the total (by phase: per phase) as a sum over page_count, for filters it keeps."""
+    def build(*values):
+        visible = (PageCount.visibility.in_([PUBLIC, INTERNAL]) if show_internal
+                   else PageCount.visibility == PUBLIC)
+        conditions = [visible] + [db.any_of(COUNTED[name], value) for name, value in zip(names, values)]
+        total = fn.COALESCE(fn.SUM(PageCount.total), 0).alias("total")
+        if by_phase:
+            return PageCount.select(PageCount.phase.alias("phase"), total).where(*conditions).group_by(PageCount.phase)
+        return PageCount.select(total).where(*conditions)
+    return Prepared(build, arity=len(names))
+
+
+def counting(filters, show_internal, by_phase):
+    """The rows of the total (or per phase) of filters: from page_count when it keeps every filter named,
+    else counted over the published incidents (external_reference, dates)."""
     names = filter_names(filters)
-    return list_statement(names, show_internal, "total").execute(*filter_values(filters, names)).fetchone()[0]
+    values = filter_values(filters, names)
+    if set(names) <= set(COUNTED):
+        return count_statement(names, show_internal, by_phase).execute(*values)
+    return list_statement(names, show_internal, "phases" if by_phase else "total").execute(*values)
+
+
+def total(filters, show_internal):
+    return counting(filters, show_internal, by_phase=False).fetchone()[0]
 
 
 def phase_counts(filters, show_internal):
     """{phase: number} of the incidents filters select, every phase present."""
-    names = filter_names(filters)
     counts = dict.fromkeys(PHASES, 0)
-    for phase, number in list_statement(names, show_internal, "phases").execute(*filter_values(filters, names)):
+    for phase, number in counting(filters, show_internal, by_phase=True):
         counts[phase] = number
     return counts
 
@@ -244,7 +270,7 @@ def publish_new(face, values, actor):
                         external_reference=values.get("external_reference"),
                         external_link=values.get("external_link"),
                         investigating_at=values.get("investigating_at"), monitoring_at=values.get("monitoring_at"),
-                        created=now, updated=now, visibility=values.get("visibility", PUBLIC),
+                        created=now, updated=now, visibility=values.get("visibility", PUBLIC), level=values["level"],
                         scope=affected["scope"], service=affected["service"])
     page.save(force_insert=True)
     page.incident = incident
@@ -318,6 +344,8 @@ def set_incident_field(page, name, value, actor, now):
         return events.store(incident.id, actor.id, "CHI", now, now,
                             change_text("start_time", [times.to_us(old), times.to_us(value)]))
     column = "description" if name == "title" else name
+    if name == "level":
+        page.level = value          # as the trigger on incident has set it: page.save() keeps it
     return incidents.set_field(incident, column, value, actor, now,
                                description=change_text(name, [getattr(incident, column), value]))
 
