@@ -167,13 +167,16 @@ def list_statement(names, show_internal, kind, phase_rank=(), level_rank=()):
                 conditions.append(PageIncident.start_time < value)
             else:
                 conditions.append(PageIncident.start_time >= value)
-        query = PageIncident.select(*columns).join(Incident).where(*conditions)
         if kind == "phases":
-            return query.group_by(PageIncident.phase)
+            return PageIncident.select(*columns).where(*conditions).group_by(PageIncident.phase)
         if kind == "total":
-            return query
+            return PageIncident.select(*columns).where(*conditions)
         offset, limit = values[len(names):]
-        return (query.order_by(PageIncident.start_time.desc(), rank(PageIncident.phase, dict(phase_rank)),
+        # A few references select few rows: find them by their index and sort them, rather than walk the
+        # start-time index until 50 match (an expression is not an index's order).
+        newest = (PageIncident.start_time + 0) if "external_reference" in names else PageIncident.start_time
+        query = PageIncident.select(*columns).join(Incident).where(*conditions)
+        return (query.order_by(newest.desc(), rank(PageIncident.phase, dict(phase_rank)),
                                rank(PageIncident.level, dict(level_rank)), PageIncident.incident)
                 .limit(limit).offset(offset))
     return Prepared(build, arity=len(names) + (2 if kind == "page" else 0))
