@@ -26,10 +26,20 @@ TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "re
 # The face's own source (FACE-3) -----------------------------------------------------------------
 
 def face_source(face):
-    """The SourceSystem named and typed after the face, with .user; made on first use (and by migrate)."""
-    found = (SourceSystem.select(SourceSystem, User).join(User)
-             .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
-    return found or users.create_source_system(face, face)
+    """The SourceSystem named and typed after the face, with .user; made on first use. Two first uses at
+    once: the one that loses the race reads what the other made."""
+    found = stored_face_source(face)
+    if found is not None:
+        return found
+    try:
+        return users.create_source_system(face, face)
+    except users.SourceSystemTaken:
+        return stored_face_source(face)
+
+
+def stored_face_source(face):
+    return (SourceSystem.select(SourceSystem, User).join(User)
+            .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
 
 
 def face_user(face):

@@ -71,7 +71,7 @@ def add_headers():
     for name, value in SECURITY_HEADERS.items():
         bottle.response.set_header(name, value)
     username = bottle.request.environ.get("argus_lite.prodmanager.username")
-    if username:
+    if username and username.isascii() and username.isprintable():     # a header value cannot hold others
         bottle.response.set_header("X-Username", username)
 
 
