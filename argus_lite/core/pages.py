@@ -32,14 +32,20 @@ PUBLISHING_FACES = ("prodmanager",)
 
 
 def face_source(face):
-    """The SourceSystem named and typed after the face, with .user; made on first use (and by migrate)."""
-    def stored():
-        return (SourceSystem.select(SourceSystem, User).join(User)
-                .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
+    """The SourceSystem named and typed after the face, with .user; made on first use (and by migrate).
+    Two first uses at once: the one that loses the race reads what the other made."""
+    found = stored_face_source(face)
+    if found is not None:
+        return found
     try:
-        return stored() or users.create_source_system(face, face)
-    except users.SourceSystemTaken:          # made by a racing first write meanwhile
-        return stored()
+        return users.create_source_system(face, face)
+    except users.SourceSystemTaken:
+        return stored_face_source(face)
+
+
+def stored_face_source(face):
+    return (SourceSystem.select(SourceSystem, User).join(User)
+            .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
 
 
 def make_face_sources(faces):

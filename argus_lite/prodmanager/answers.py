@@ -71,14 +71,14 @@ def add_headers():
     for name, value in SECURITY_HEADERS.items():
         bottle.response.set_header(name, value)
     username = bottle.request.environ.get("argus_lite.prodmanager.username")
-    if username:
+    if username and username.isascii() and username.isprintable():     # a header value cannot hold others
         bottle.response.set_header("X-Username", username)
 
 
 def render(callback):
     """Plugin of every ProdManager route, in place of web.render_json: a dict, list or string becomes
-    JSON; None an empty body (redirects); a refusal or outcome its answer; anything else is a bug: logged,
-    answered ProdManager's 500 string."""
+    JSON; None an empty body (redirects); bytes are sent as they are, in the content type the handler set;
+    a refusal or outcome its answer; anything else is a bug: logged, answered ProdManager's 500 string."""
 
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
@@ -97,6 +97,8 @@ def render(callback):
         add_headers()
         if result is None:
             return b""
+        if isinstance(result, bytes):
+            return result
         bottle.response.content_type = "application/json"
         return encode(result)
 

@@ -149,15 +149,27 @@ class Form:
             self.refuse(name, NOT_A_CHOICE)
         return row
 
-    def date(self, name, required=False):
-        """An instant written YYYY-MM-DDTHH:MM (or with a space, or seconds) in the server zone. ProdManager
-        reports a required date it cannot read as missing (reference §1.1)."""
+    def sized(self, name, shortest, longest):
+        """A required text of shortest to longest characters, in WTForms' words for a Length with both."""
+        value = self.raw(name)
+        if value is None:
+            if name not in self.reasons:
+                self.refuse(name, REQUIRED)
+            return None
+        if not shortest <= len(value) <= longest:
+            self.refuse(name, f"Field must be between {shortest} and {longest} characters long.")
+            return None
+        return value
+
+    def date(self, name, required=False, zone=None):
+        """An instant written YYYY-MM-DDTHH:MM (or with a space, or seconds) in zone, by default the server
+        zone. ProdManager reports a required date it cannot read as missing (reference §1.1)."""
         value = self.raw(name)
         if value is None:
             if required and name not in self.reasons:
                 self.refuse(name, REQUIRED)
             return None
-        moment = parse_date(value)
+        moment = parse_date(value, zone)
         if moment is None:
             self.refuse(name, REQUIRED if required else BAD_DATE)
         return moment
@@ -181,7 +193,7 @@ class Form:
             raise Refused(self.reasons)
 
 
-def parse_date(text):
+def parse_date(text, zone=None):
     match = DATE.fullmatch(text)
     if not match:
         return None
@@ -189,7 +201,7 @@ def parse_date(text):
         local = datetime.datetime(*(int(part or 0) for part in match.groups()))
     except ValueError:
         return None
-    return local.replace(tzinfo=times.server_zone()).astimezone(times.UTC)
+    return local.replace(tzinfo=zone or times.server_zone()).astimezone(times.UTC)
 
 
 # Query strings (reference §1.3) -----------------------------------------------------------------
