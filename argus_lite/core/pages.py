@@ -27,9 +27,13 @@ TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "re
 
 def face_source(face):
     """The SourceSystem named and typed after the face, with .user; made on first use (and by migrate)."""
-    found = (SourceSystem.select(SourceSystem, User).join(User)
-             .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
-    return found or users.create_source_system(face, face)
+    def stored():
+        return (SourceSystem.select(SourceSystem, User).join(User)
+                .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
+    try:
+        return stored() or users.create_source_system(face, face)
+    except users.SourceSystemTaken:          # made by a racing first write meanwhile
+        return stored()
 
 
 def face_user(face):
