@@ -1,12 +1,9 @@
 """ProdManager incidents (reference §1.4; FACE-4…FACE-9): list, show, create, update, comment, delete."""
-import math
 from functools import partial
-
-import bottle
 
 from ... import times, web
 from ...core import changes, pages
-from .. import auth, readers, serialize
+from .. import answers, auth, paging, readers, serialize
 from ..readers import Form
 
 PERMISSION = "incident_api"
@@ -55,23 +52,13 @@ def list_filters():
 
 def list_incidents():
     caller = auth.caller()
-    page, size = readers.page_and_size()
+    page, size = paging.page_and_size()
     filters = list_filters()
     show_internal = caller is not None
     found = pages.listed(filters, show_internal, (page - 1) * size, size, PHASE_RANK, LEVEL_RANK)
-    set_page_headers(page, size, pages.total(filters, show_internal))
+    paging.set_page_headers(page, size, pages.total(filters, show_internal))
     notes = pages.notes_of([row.incident_id for row in found], show_internal)
     return {"items": [serialize.incident(row, notes[row.incident_id]) for row in found]}
-
-
-def set_page_headers(page, size, total):
-    """Flask-SQLAlchemy's pagination, as ProdManager's headers give it (absent neighbours: "None")."""
-    pages_count = math.ceil(total / size) if total else 0
-    headers = {"x-total": total, "x-total-pages": pages_count, "x-page": page, "x-per-page": size,
-               "x-prev-page": page - 1 if page > 1 else None,
-               "x-next-page": page + 1 if page < pages_count else None}
-    for name, value in headers.items():
-        bottle.response.set_header(name, str(value))
 
 
 def show_incident(incident_pk):
@@ -102,7 +89,7 @@ def create_incident():
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(auth.FACE, values, caller.user)
         unit.add(stored)
-    redirect(f"/api/incident/{page.incident_id}")
+    answers.redirect(f"/api/incident/{page.incident_id}")
 
 
 def update_incident(incident_pk):
@@ -118,7 +105,7 @@ def update_incident(incident_pk):
     with changes.recording(web.settings(), web.listeners()) as unit:
         page = pages.locked(incident_pk)
         unit.add(pages.change(page, wanted_changes(page, form, values, status), caller.user))
-    redirect(f"/api/incident/{incident_pk}")
+    answers.redirect(f"/api/incident/{incident_pk}")
 
 
 def wanted_changes(page, form, values, status):
@@ -157,19 +144,12 @@ def comment_incident(incident_pk):
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
         unit.add(pages.comment(pages.locked(incident_pk), text, is_public, caller.user))
-    redirect(f"/api/incident/{incident_pk}")
+    answers.redirect(f"/api/incident/{incident_pk}")
 
 
 def delete_incident(incident_pk):
     auth.require(PERMISSION)
     with changes.recording(web.settings(), web.listeners()):
         pages.delete(pages.locked(incident_pk))
-    redirect("/api/incident")
+    answers.redirect("/api/incident")
 
-
-def redirect(path):
-    """ProdManager answers every write 302 to the resource's absolute URL; the body stays empty where it
-    sends an HTML page (docs/deviations.md)."""
-    bottle.response.status = 302
-    bottle.response.set_header("Location", serialize.link(path))
-    return None
