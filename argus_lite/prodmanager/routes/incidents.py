@@ -2,7 +2,7 @@
 from functools import partial
 
 from ... import times, web
-from ...core import changes, pages
+from ...core import affected, changes, pages
 from .. import answers, auth, paging, readers, serialize
 from ..readers import Form
 
@@ -87,9 +87,20 @@ def create_incident():
     values["start_time"] = form.date("start_impact_date", required=form.given("start_impact_date"))
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
+        values.update(held_affected(values))
         page, stored = pages.publish_new(auth.FACE, values, caller.user)
         unit.add(stored)
     answers.redirect(f"/api/incident/{page.incident_id}")
+
+
+def held_affected(values):
+    """FACE-5: the scope and service the form named, read again inside the write transaction and held there
+    (core.affected.held), so that a rename or delete committed since is seen; one gone is an unknown id."""
+    found = {kind: affected.held(kind, values[kind].id) for kind in pages.AFFECTED if values.get(kind) is not None}
+    gone = {kind: [readers.NOT_A_CHOICE] for kind, thing in found.items() if thing is None}
+    if gone:
+        raise answers.Refused(gone)
+    return found
 
 
 def update_incident(incident_pk):
@@ -104,6 +115,7 @@ def update_incident(incident_pk):
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
         page = pages.locked(incident_pk)
+        values.update(held_affected(values))
         unit.add(pages.change(page, wanted_changes(page, form, values, status), caller.user))
     answers.redirect(f"/api/incident/{incident_pk}")
 
