@@ -1,5 +1,5 @@
-"""ProdManager's JSON (reference §1.4, FACE-6): a published incident with its events, in ProdManager's words;
-what the store has no value for is null."""
+"""ProdManager's JSON (reference §1.4, §1.5, FACE-6): a published incident with its events, scopes and
+services, in ProdManager's words; what the store has no value for is null."""
 import json
 
 from ..core import pages
@@ -67,3 +67,12 @@ def content(note):
             if pair[0] != pair[1]:
                 changes[NAMES[name]] = pair
     return json.dumps(changes)
+
+
+def affected(kind, thing, incidents_count):
+    """A scope or service (reference §1.5); monitors and maintenances are out of scope (FACE-15): none."""
+    query = f"?{kind}={thing.id}"
+    return {"description": thing.description, "id": thing.id, "incidents_count": incidents_count,
+            "links": {"incidents": link(f"/api/incident{query}"), "maintenances": link(f"/api/maintenance{query}"),
+                      "monitors": link(f"/api/monitor{query}"), "self": link(f"/api/{kind}/{thing.id}")},
+            "maintenances_count": 0, "monitors_count": {"alert": 0, "ok": 0, "warning": 0}, "name": thing.name}
