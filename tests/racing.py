@@ -20,12 +20,17 @@ def send(url, body, token=None, method="POST"):
 
 def race(url, bodies, token=None, method="POST"):
     """Send every body at once from its own thread; the answers in body order."""
-    start, answers = threading.Barrier(len(bodies)), [None] * len(bodies)
+    return race_each([(url, body) for body in bodies], token, method)
+
+
+def race_each(requests, token=None, method="POST"):
+    """Send every (url, body) at once from its own thread; the answers in request order."""
+    start, answers = threading.Barrier(len(requests)), [None] * len(requests)
 
     def run(index):
         start.wait()
-        answers[index] = send(url, bodies[index], token, method)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
+        answers[index] = send(*requests[index], token, method)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(requests))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -49,7 +49,8 @@ FACE_DRIVEN = {
 EVENT_ROUTES = [(method, f"/api/{version}{path}") for version in ("v1", "v2") for method, path in DRIVEN
                 if version == "v2" or path not in V2_ONLY] + list(FACE_DRIVEN)
 
-# Write routes that store no event: tokens, tag links (TAG-4), ack expiration (EV-5), sources, settings.
+# Write routes that store no event: tokens, tag links (TAG-4), ack expiration (EV-5), sources, settings,
+# ProdManager scopes and services (a rename moves the incidents' tags without events: core.affected.change).
 NO_EVENTS = r"""
 POST /token-auth|/auth/logout|/refresh-token|/auth/refresh-token
 POST|PUT|PATCH|DELETE /incidents/<incident_pk:int>/(acks/<ack_pk:int>|tags|tags/<tag_text:path>)

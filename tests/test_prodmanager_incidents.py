@@ -166,6 +166,7 @@ def test_an_update_keeps_what_it_leaves_out(pm):
 def test_changing_scope_moves_the_tag(pm, end_user):
     pk = create(pm)
     update(pm, pk, status="active", scope="2")
+    assert json.loads(shown(pm, pk)["events"][0]["content"]) == {"scope_id": [1, 2]}
     tags = sorted(t["tag"] for t in argus(pm, f"/incidents/{pk}/", end_user)["tags"])
     assert tags == ["scope=DC02", "service=web"]
 
@@ -187,10 +188,12 @@ def test_update_refusals_change_nothing(pm):
                                            ("999/comment", "Incident comment failed"),
                                            ("999/delete", "Incident deletion failed")])
 def test_unknown_incidents_are_404(pm, path, message):
-    """FACE-10: ProdManager stores an orphan comment and answers 302; argus_lite answers 404."""
+    """FACE-10: ProdManager stores an orphan comment and answers 302; argus_lite answers 404. Its delete gives
+    the reason as a string."""
     form = {**FIELDS, "status": "active", "comment": "hello"}
     answer = pm.post(f"{PM}/{path}", form, status=404) if "/" in path else pm.get(f"{PM}/{path}", status=404)
-    assert answer.json == {"message": message, "reasons": {"incident": ["Resource not found : 999"]}}
+    reason = "Resource not found : 999"
+    assert answer.json == {"message": message, "reasons": {"incident": reason if "delete" in path else [reason]}}
 
 
 def test_anonymous_readers_see_public_comments_only(pm):

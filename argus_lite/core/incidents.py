@@ -6,10 +6,12 @@ transaction and return the events they stored (for N-1).
 """
 import re
 
+from peewee import IntegrityError
+
 from .. import times
 from . import events
 from .outcomes import DuplicateSourceIncident, NoSourceSystem, NotFound, SourceNotAllowed, TagsOfOthers, UnknownSource
-from ..db import id_list, is_sqlite, json_rows
+from ..db import db, id_list, is_sqlite, json_rows
 from ..fields import BIGINT_MAX
 from ..models import Incident, IncidentTag, Tag
 from ..models.incidents import (HOLD_TAGS, INCIDENT_BY_PK, INCIDENT_BY_PK_FOR_UPDATE, INCIDENTS_BY_PKS,
@@ -97,6 +99,26 @@ def hold_tags(wanted, count):
             return
         MAKE_TAGS.execute(wanted)
     raise RuntimeError("tag rows keep disappearing")
+
+
+def make_tag(key, value):
+    """The pk of the shared tag row key=value, made if needed and held as link_tags holds its rows."""
+    wanted = json_rows([(key, value)])
+    MAKE_TAGS.execute(wanted)
+    if not is_sqlite():
+        hold_tags(wanted, 1)
+    return Tag.get((Tag.key == key) & (Tag.value == value)).id
+
+
+def drop_tag_if_unused(tag_pk):
+    """TAG-5: a tag row no incident links goes. Another request may attach the tag at this moment; then the
+    row simply stays."""
+    try:
+        with db.atomic():
+            in_use = IncidentTag.select(IncidentTag.tag).where(IncidentTag.tag == tag_pk)
+            Tag.delete().where((Tag.id == tag_pk) & Tag.id.not_in(in_use)).execute()
+    except IntegrityError:
+        pass
 
 
 # Creating (INC-4…INC-6) -------------------------------------------------------------------------

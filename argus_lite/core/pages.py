@@ -230,14 +230,14 @@ def counting(filters, show_internal, by_phase):
 
 
 def total(filters, show_internal):
-    return counting(filters, show_internal, by_phase=False).fetchone()[0]
+    return int(counting(filters, show_internal, by_phase=False).fetchone()[0])      # PostgreSQL sums numerics
 
 
 def phase_counts(filters, show_internal):
     """{phase: number} of the incidents filters select, every phase present."""
     counts = dict.fromkeys(PHASES, 0)
     for phase, number in counting(filters, show_internal, by_phase=True):
-        counts[phase] = number
+        counts[phase] = int(number)
     return counts
 
 

@@ -4,7 +4,7 @@ from functools import partial
 
 from .. import web
 from . import answers
-from .routes import health, incidents, tokens
+from .routes import health, incidents, scopes_and_services, tokens, weather
 
 PREFIX = answers.PREFIX
 
@@ -17,6 +17,6 @@ def route(app, path, method, handler, failure="", resource=""):
 
 
 def install(app, settings):
-    for module in (incidents, tokens, health):
+    for module in (incidents, scopes_and_services, weather, tokens, health):
         module.install(partial(route, app))
     web.add_error_face(app, PREFIX, answers.bottle_error)

@@ -8,6 +8,7 @@ import traceback
 
 import bottle
 
+from .. import web
 from ..core.outcomes import NotFound, StillInUse
 from ..errors import ApiError
 
@@ -61,6 +62,13 @@ def answer(outcome):
     if isinstance(outcome, StillInUse):
         return refusal(403, message, {resource: ["This resource is a dependency from other resources"]})
     raise TypeError(f"no ProdManager answer for {outcome!r}")
+
+
+def redirect(path):
+    """ProdManager answers every write 302 to the resource's absolute URL; the body stays empty where it
+    sends an HTML page (docs/deviations.md)."""
+    bottle.response.status = 302
+    bottle.response.set_header("Location", web.absolute_url(PREFIX + path))
 
 
 def encode(body):

@@ -206,28 +206,7 @@ def parse_date(text, zone=None):
 
 # Query strings (reference §1.3) -----------------------------------------------------------------
 
-PER_PAGE_MAX, PAGE_MAX, REPEATS_MAX = 50, 10_000_000, 50
-
-
-def page_and_size():
-    """page (default 1; 0 or less: 1) and per_page (default 20; 0: 20; at most 50). A value that is not a
-    number is a 400 where ProdManager answers 500 (docs/deviations.md)."""
-    query = bottle.request.query
-    numbers = {}
-    for name, default in (("page", 1), ("per_page", 20)):
-        text = query.get(name)
-        if text is None or text == "":
-            numbers[name] = default
-            continue
-        try:
-            number = int(text)
-        except ValueError:
-            raise Refused({name: ["Not a valid integer value."]}, message="Pagination value invalid") from None
-        numbers[name] = number if number > 0 else (1 if name == "page" else default)
-    if numbers["per_page"] > PER_PAGE_MAX or numbers["page"] > PAGE_MAX:
-        field, limit = ("per_page", PER_PAGE_MAX) if numbers["per_page"] > PER_PAGE_MAX else ("page", PAGE_MAX)
-        raise Refused({field: [f"Value higher than the limit {limit}"]}, message="Pagination value overflow")
-    return numbers["page"], numbers["per_page"]
+REPEATS_MAX = 50
 
 
 def query_values(name, convert):

@@ -1,5 +1,5 @@
-"""ProdManager's JSON (reference §1.4, FACE-6): a published incident with its events, in ProdManager's words;
-what the store has no value for is null."""
+"""ProdManager's JSON (reference §1.4, §1.5, FACE-6): a published incident with its events, scopes and
+services, in ProdManager's words; what the store has no value for is null."""
 import json
 
 from .. import times, web
@@ -15,9 +15,11 @@ NAMES = {"title": "name", "body": "description", "external_reference": "external
          "external_link": "external_link", "phase": "status", "level": "severity", "scope": "scope",
          "service": "service", "created": "creation_date", "start_time": "start_impact_date",
          "investigating_at": "investigation_date", "monitoring_at": "stable_date", "resolved_at": "resolve_date"}
-# An update event lists these, in this order; ProdManager leaves scope and service out of it.
-UPDATE_ORDER = ("title", "body", "level", "phase", "external_reference", "external_link", "start_time",
+# An update event lists these, in this order; scope and service under their column names, as ids.
+UPDATE_ORDER = ("title", "body", "level", "phase", "external_reference", "external_link", "scope", "service",
+                "start_time",
                 "investigating_at", "monitoring_at", "resolved_at")
+UPDATE_NAMES = {"scope": "scope_id", "service": "service_id"}
 EVENT_TYPES = {"created": "create", "changed": "update", "comment": "comment"}
 
 
@@ -79,5 +81,14 @@ def content(note):
         if name in values:
             pair = [shown(name, value, upper=True) for value in values[name]]
             if pair[0] != pair[1]:
-                changes[NAMES[name]] = pair
+                changes[UPDATE_NAMES.get(name, NAMES[name])] = pair
     return json.dumps(changes)
+
+
+def affected(kind, thing, incidents_count):
+    """A scope or service (reference §1.5); monitors and maintenances are out of scope (FACE-15): none."""
+    query = f"?{kind}={thing.id}"
+    return {"description": thing.description, "id": thing.id, "incidents_count": incidents_count,
+            "links": {"incidents": link(f"/api/incident{query}"), "maintenances": link(f"/api/maintenance{query}"),
+                      "monitors": link(f"/api/monitor{query}"), "self": link(f"/api/{kind}/{thing.id}")},
+            "maintenances_count": 0, "monitors_count": {"alert": 0, "ok": 0, "warning": 0}, "name": thing.name}

@@ -1,9 +1,6 @@
 """Tags of one incident as their own resource (TAG-1, TAG-4, TAG-5). No change events (TAG-4)."""
-from peewee import IntegrityError
-
 from ... import errors, times, web
 from ...core import changes, incidents
-from ...db import db
 from ...fields import Invalid, check_text
 from ...models import IncidentTag, Tag
 from .. import auth, readers
@@ -55,7 +52,7 @@ def remove_tag(incident_pk, tag_text):
     relation = attached(incident_pk, tag_text)
     with changes.recording(web.settings(), web.listeners()):
         IncidentTag.delete().where(IncidentTag.id == relation.id).execute()
-        drop_if_unused(relation.tag_id)
+        incidents.drop_tag_if_unused(relation.tag_id)
     web.no_content()
 
 
@@ -63,16 +60,6 @@ def incident_or_404(incident_pk):
     """TAG-4, TAG-5: a missing incident is named in the 404 of the tag endpoints."""
     if incidents.find(incident_pk) is None:
         raise errors.not_found(NO_INCIDENT)
-
-
-def drop_if_unused(tag_pk):
-    """Another request may attach the tag at this moment; then the row simply stays."""
-    try:
-        with db.atomic():
-            in_use = IncidentTag.select(IncidentTag.tag).where(IncidentTag.tag == tag_pk)
-            Tag.delete().where((Tag.id == tag_pk) & Tag.id.not_in(in_use)).execute()
-    except IntegrityError:
-        pass
 
 
 def attached(incident_pk, tag_text):

@@ -1,12 +1,10 @@
 """ProdManager incidents (reference §1.4; FACE-4…FACE-9): list, show, create, update, comment, delete."""
-import math
 from functools import partial
 
-import bottle
-
 from ... import times, web
-from ...core import changes, pages
-from .. import auth, readers, serialize
+from ...core import affected, changes, pages
+from ...core.outcomes import NotFound
+from .. import answers, auth, paging, readers, serialize
 from ..readers import Form
 
 PERMISSION = "incident_api"
@@ -55,23 +53,13 @@ def list_filters():
 
 def list_incidents():
     caller = auth.caller()
-    page, size = readers.page_and_size()
+    page, size = paging.page_and_size()
     filters = list_filters()
     show_internal = caller is not None
     found = pages.listed(filters, show_internal, (page - 1) * size, size, PHASE_RANK, LEVEL_RANK)
-    set_page_headers(page, size, pages.total(filters, show_internal))
+    paging.set_page_headers(page, size, pages.total(filters, show_internal))
     notes = pages.notes_of([row.incident_id for row in found], show_internal)
     return {"items": [serialize.incident(row, notes[row.incident_id]) for row in found]}
-
-
-def set_page_headers(page, size, total):
-    """Flask-SQLAlchemy's pagination, as ProdManager's headers give it (absent neighbours: "None")."""
-    pages_count = math.ceil(total / size) if total else 0
-    headers = {"x-total": total, "x-total-pages": pages_count, "x-page": page, "x-per-page": size,
-               "x-prev-page": page - 1 if page > 1 else None,
-               "x-next-page": page + 1 if page < pages_count else None}
-    for name, value in headers.items():
-        bottle.response.set_header(name, str(value))
 
 
 def show_incident(incident_pk):
@@ -100,9 +88,20 @@ def create_incident():
     values["start_time"] = form.date("start_impact_date", required=form.given("start_impact_date"))
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
+        values.update(held_affected(values))
         page, stored = pages.publish_new(auth.FACE, values, caller.user)
         unit.add(stored)
-    redirect(f"/api/incident/{page.incident_id}")
+    answers.redirect(f"/api/incident/{page.incident_id}")
+
+
+def held_affected(values):
+    """FACE-5: the scope and service the form named, read again inside the write transaction and held there
+    (core.affected.held), so that a rename or delete committed since is seen; one gone is an unknown id."""
+    found = {kind: affected.held(kind, values[kind].id) for kind in pages.AFFECTED if values.get(kind) is not None}
+    gone = {kind: [readers.NOT_A_CHOICE] for kind, thing in found.items() if thing is None}
+    if gone:
+        raise answers.Refused(gone)
+    return found
 
 
 def update_incident(incident_pk):
@@ -117,8 +116,9 @@ def update_incident(incident_pk):
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
         page = pages.locked(incident_pk)
+        values.update(held_affected(values))
         unit.add(pages.change(page, wanted_changes(page, form, values, status), caller.user))
-    redirect(f"/api/incident/{incident_pk}")
+    answers.redirect(f"/api/incident/{incident_pk}")
 
 
 def wanted_changes(page, form, values, status):
@@ -157,19 +157,15 @@ def comment_incident(incident_pk):
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
         unit.add(pages.comment(pages.locked(incident_pk), text, is_public, caller.user))
-    redirect(f"/api/incident/{incident_pk}")
+    answers.redirect(f"/api/incident/{incident_pk}")
 
 
 def delete_incident(incident_pk):
     auth.require(PERMISSION)
-    with changes.recording(web.settings(), web.listeners()):
-        pages.delete(pages.locked(incident_pk))
-    redirect("/api/incident")
+    try:
+        with changes.recording(web.settings(), web.listeners()):
+            pages.delete(pages.locked(incident_pk))
+    except NotFound:        # ProdManager's incident delete gives this one reason as a string, not a list
+        raise answers.refusal(404, "Incident deletion failed", {"incident": f"Resource not found : {incident_pk}"})
+    answers.redirect("/api/incident")
 
-
-def redirect(path):
-    """ProdManager answers every write 302 to the resource's absolute URL; the body stays empty where it
-    sends an HTML page (docs/deviations.md)."""
-    bottle.response.status = 302
-    bottle.response.set_header("Location", serialize.link(path))
-    return None
