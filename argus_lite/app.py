@@ -4,7 +4,7 @@ from functools import partial
 
 import bottle
 
-from . import argus, db, errors, process, web
+from . import argus, db, errors, process, prodmanager, web
 from .core import changes
 
 log = logging.getLogger("argus_lite")
@@ -25,5 +25,10 @@ def make_app(settings):
     app.add_hook("after_request", db.close_if_open)                          # back to the pool
     errors.install_handlers(app)                                             # never an HTML page
     app.install(web.render_json)
-    argus.install(app, settings)
+    for name, face in FACES.items():                                        # FACE-2
+        if name in settings.faces:
+            face.install(app, settings)
     return app
+
+
+FACES = {"argus": argus, "prodmanager": prodmanager}

@@ -114,6 +114,8 @@ SETTINGS = (
     ("CONNECTION_LIMIT", positive_int, "1000"),
     ("CHANNEL_TIMEOUT", positive_int, "30"),
     ("PUBLIC_URL", base_url, ""),
+    ("FACES", word_list, "argus,prodmanager,cachet"),            # FACE-2: the APIs served
+    ("PRODMANAGER_SECRET", text, ""),                            # FACE-11: unset, no JWT is minted
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -151,6 +153,8 @@ class Settings:
     connection_limit: int
     channel_timeout: int
     public_url: str
+    faces: tuple
+    prodmanager_secret: str
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):

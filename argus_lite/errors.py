@@ -56,6 +56,9 @@ def encode(body):
 
 def bottle_error_as_json(error):
     """Every error bottle raises itself (no route, wrong method, uncaught exception) answers JSON."""
+    for prefix, render in bottle.request.app.config.get("argus_lite.error_faces", ()):
+        if bottle.request.path == prefix or bottle.request.path.startswith(prefix + "/"):
+            return render(error)
     bottle.response.content_type = "application/json"
     status = error.status_code
     if status == 404:

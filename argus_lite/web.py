@@ -65,6 +65,12 @@ def render_json(callback):
     return wrapper
 
 
+def add_error_face(app, prefix, render):
+    """Errors bottle raises itself (no route, wrong method) for paths under prefix are answered by
+    render(error) in that face's shape instead of Argus's."""
+    app.config["argus_lite.error_faces"] = (*app.config.get("argus_lite.error_faces", ()), (prefix, render))
+
+
 def answer_with(routes, answered, answer):
     """A face's routes answer as the face says: an exception of the classes answered (its outcomes, its
     refused bodies) raised by one of them is raised again as answer(exception), an ApiError that render_json

@@ -10,13 +10,14 @@ import webtest
 from argus_lite import app as app_module
 from argus_lite import db, secret, times, web
 from argus_lite.core import changes, events
-from argus_lite.models import Event, Outbox
+from argus_lite.core import pages as core_pages
+from argus_lite.models import Event, Outbox, PageScope, PageService
 from tests.conftest import settings_for
 from tests.factories import make_incident, make_source, make_user
 
 START = "2026-11-23T10:00:00+01:00"
 ONE = "/incidents/<incident_pk:int>"
-World = collections.namedtuple("World", "client kari nav incident other heard")
+World = collections.namedtuple("World", "client kari nav incident other heard published")
 
 # (method, path after /api/<version>) -> who sends which body; each stores at least one event.
 DRIVEN = {
@@ -37,8 +38,16 @@ DRIVEN = {
 }
 V2_ONLY = {f"{ONE}/automatic-ticket", "/incidents/ticket_url/bulk", "/incidents/acks/bulk",   # V-8, V-9
            "/incidents/events/bulk"}
+PM = "/prodmanager/api/incident"
+PM_FIELDS = {"name": "Database down", "severity": "high", "scope": "1", "service": "1"}
+# The ProdManager face (FACE-4): (method, rule) -> who sends which form.
+FACE_DRIVEN = {
+    ("POST", f"{PM}/create"): lambda w: (w.kari, PM_FIELDS),
+    ("POST", f"{PM}/<incident_pk:int>/update"): lambda w: (w.kari, {**PM_FIELDS, "status": "resolved"}),
+    ("POST", f"{PM}/<incident_pk:int>/comment"): lambda w: (w.kari, {"comment": "on it", "internal": "true"}),
+}
 EVENT_ROUTES = [(method, f"/api/{version}{path}") for version in ("v1", "v2") for method, path in DRIVEN
-                if version == "v2" or path not in V2_ONLY]
+                if version == "v2" or path not in V2_ONLY] + list(FACE_DRIVEN)
 
 # Write routes that store no event: tokens, tag links (TAG-4), ack expiration (EV-5), sources, settings.
 NO_EVENTS = r"""
@@ -48,11 +57,14 @@ POST|PUT|PATCH /incidents/(sources|sources/<source_pk:int>|source-types)
 POST|PUT|PATCH|DELETE /auth/phone-number(/<number_pk:int>)?
 POST|PUT|PATCH|DELETE /notificationprofiles(/(timeslots|filters|destinations))?(/<[a-z]+_pk:int>)?
 POST /notificationprofiles/filterpreview
+POST /prodmanager/api/incident/<incident_pk:int>/delete
+POST /prodmanager/api/(scope|service)/(create|<[a-z]+_pk:int>/(update|delete))
+POST /prodmanager/api/token/create
 """
 
 
 def stores_no_event(method, rule):
-    path = re.sub(r"^/api/v[0-9]+", "", rule)
+    path = re.sub(r"^/api/v[0-9]+(?=/)", "", rule)
     return any(re.fullmatch(methods, method) and re.fullmatch(paths, path)
                for methods, paths in (line.split(" ") for line in NO_EVENTS.strip().splitlines()))
 
@@ -66,24 +78,42 @@ def world(database_url):
     web.listeners(application).add(lambda told: heard.append((told, db.db.in_transaction())))
     client = webtest.TestApp(application)
     kari, nav = make_user("kari", email="kari@example.org"), make_source("nav-trd", "nav")
-    subscribe_to_everything(client, kari, nav)
-    yield World(client, kari, nav, make_incident(nav, tags=["room=b201"]), make_incident(nav), heard)
+    subscribe_to_everything(client, kari, nav, pages_source())
+    with db.db.connection_context():
+        PageScope.create(name="DC01"), PageService.create(name="web")
+    published = client.post(f"{PM}/create", PM_FIELDS, headers={"Authorization": f"Bearer {kari.token}"})
+    with db.db.connection_context():
+        Outbox.delete().execute()                   # the tests count what their own request queued
+    heard.clear()
+    yield World(client, kari, nav, make_incident(nav, tags=["room=b201"]), make_incident(nav), heard,
+                int(published.location.rsplit("/", 1)[1]))
     db.db.obj.close_all()
 
 
-def subscribe_to_everything(client, caller, source):
-    """A profile over the caller's synced email selecting every event of the source's incidents (N-2)."""
+def subscribe_to_everything(client, caller, source, face_source):
+    """A profile over the caller's synced email selecting every event of the sources' incidents (N-2)."""
     v2 = "/api/v2/notificationprofiles"
     timeslot = client.post_json(f"{v2}/timeslots/", {"name": "always", "time_recurrences": [
         {"days": [1, 2, 3, 4, 5, 6, 7], "all_day": True}]}, headers=caller.headers).json
     filter_ = client.post_json(f"{v2}/filters/", {"name": "all", "filter_string": (
-        '{"sourceSystemIds": [%d], "tags": []}' % source.source.id)}, headers=caller.headers).json
+        '{"sourceSystemIds": [%d, %d], "tags": []}' % (source.source.id, face_source.id))}, headers=caller.headers).json
     destinations = [d["pk"] for d in client.get(f"{v2}/destinations/", headers=caller.headers).json]
     client.post_json(f"{v2}/", {"timeslot": timeslot["pk"], "filters": [filter_["pk"]],
                                 "destinations": destinations}, headers=caller.headers)
 
 
+def pages_source():
+    """FACE-3: the ProdManager face's own source system."""
+    with db.db.connection_context():
+        return core_pages.face_source("prodmanager")
+
+
 def send(world, method, rule, status):
+    if (method, rule) in FACE_DRIVEN:
+        caller, form = FACE_DRIVEN[(method, rule)](world)
+        path = rule.replace("<incident_pk:int>", str(world.published))
+        status = 302 if status == "2*" else status                  # ProdManager's writes redirect
+        return world.client.post(path, form, headers={"Authorization": f"Bearer {caller.token}"}, status=status)
     caller, body = DRIVEN[(method, re.sub(r"^/api/v[0-9]+", "", rule))](world)
     path = rule.replace("<incident_pk:int>", str(world.incident.id))
     return getattr(world.client, f"{method.lower()}_json")(path, body, headers=caller.headers, status=status)

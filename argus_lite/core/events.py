@@ -2,7 +2,7 @@
 SM-1, SM-2). Shared by every face and by the single and the bulk endpoints (BLK-3); refusals are the
 outcomes of core.outcomes."""
 from .. import times
-from . import outcomes, users
+from . import outcomes, pages, users
 from .outcomes import AckExpired, EventRefused
 from ..models import Acknowledgement, Event, Incident
 from ..models.incidents import HAS_EVENT, INSERT_ACK, INSERT_EVENT, SET_END_TIME, is_open
@@ -61,8 +61,10 @@ def record_event(incident, user, values, now):
     type_code, timestamp = values["type"], values["timestamp"]
     if type_code in ("END", "CLO") and is_open(incident.end_time, now):
         set_end_time(incident, timestamp)
+        pages.follow_state(incident, type_code, now)            # FACE-4: a published incident's phase follows
     elif type_code == "REO":
         set_end_time(incident, times.INFINITY)
+        pages.follow_state(incident, type_code, now)
     return store(incident.id, user.id, type_code, timestamp, now, values["description"])
 
 

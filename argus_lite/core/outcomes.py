@@ -89,3 +89,19 @@ class TokenExpired(TokenRefused):
 
 class UserInactive(TokenRefused):
     pass
+
+
+class NameTaken(DomainError):
+    """FACE-5: a scope or service of that name exists already."""
+
+    def __init__(self, kind, name):
+        super().__init__(kind, name)
+        self.kind, self.name = kind, name
+
+
+class StillInUse(DomainError):
+    """FACE-9: a scope or service that incidents still use is not deleted."""
+
+    def __init__(self, kind, pk):
+        super().__init__(kind, pk)
+        self.kind, self.pk = kind, pk

@@ -1,0 +1,341 @@
+"""The status-page lifecycle (FACE-3…FACE-9): the incidents a face publishes, their phase with its dates,
+what they affect, the notes a status page shows, and deleting them. Shared by every face: values in, rows
+and stored events out, inside the caller's unit of work (core.changes)."""
+import json
+import uuid
+
+from peewee import Case, fn
+
+from .. import db, times
+from ..db import Prepared
+from ..models import Acknowledgement, Event, Incident, IncidentTag, Outbox, SourceSystem, Tag, User
+from ..models.pages import PHASES, PUBLIC, INTERNAL, PageIncident, PageNote, PageScope, PageService
+from . import events, incidents, users
+from .outcomes import NotFound
+from ..fields import BIGINT_MAX
+
+RESOLVED, REPORTED = "resolved", "reported"
+AFFECTED = {"scope": PageScope, "service": PageService}           # FACE-5: kind -> model; kind is the tag key
+# The fields of a published incident as a face changes them; "resolved_at" is the incident's end_time.
+FIELDS = ("title", "body", "phase", "level", "scope", "service", "start_time", "created", "investigating_at",
+          "monitoring_at", "resolved_at", "external_reference", "external_link", "visibility")
+PHASE_DATES = {"investigating_at", "monitoring_at"}
+TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "resolved_at"}
+
+
+# The face's own source (FACE-3) -----------------------------------------------------------------
+
+def face_source(face):
+    """The SourceSystem named and typed after the face, with .user; made on first use (and by migrate)."""
+    found = (SourceSystem.select(SourceSystem, User).join(User)
+             .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
+    return found or users.create_source_system(face, face)
+
+
+def face_user(face):
+    """The face's source user as a caller (.source, .source_pk as core.tokens gives them)."""
+    source = face_source(face)
+    user = source.user
+    user.source, user.source_pk = source, source.id
+    return user
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+def find_affected(kind, pk):
+    """The scope or service (FACE-5) of that pk, or None."""
+    model = AFFECTED[kind]
+    return model.get_or_none(model.id == pk) if -BIGINT_MAX <= pk <= BIGINT_MAX else None
+
+
+PHASE_OF = Prepared(lambda incident_pk: (
+    PageIncident.select(PageIncident.phase).where(PageIncident.incident == incident_pk)))
+
+
+def find(incident_pk, show_internal=True):
+    """The PageIncident (with .incident) of a published incident, or None (FACE-6, FACE-7)."""
+    if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
+        return None
+    found = list(PageIncident.select(PageIncident, Incident).join(Incident)
+                 .where(PageIncident.incident == incident_pk))
+    if not found or not is_shown(found[0], show_internal):
+        return None
+    return found[0]
+
+
+def get(incident_pk, show_internal=True):
+    page = find(incident_pk, show_internal)
+    if page is None:
+        raise NotFound("incident", incident_pk)
+    return page
+
+
+def locked(incident_pk):
+    """The PageIncident reloaded inside the write transaction (PostgreSQL: FOR UPDATE), or NotFound."""
+    query = (PageIncident.select(PageIncident, Incident).join(Incident)
+             .where(PageIncident.incident == incident_pk))
+    found = list(query if db.is_sqlite() else query.for_update())
+    if not found:
+        raise NotFound("incident", incident_pk)
+    return found[0]
+
+
+def is_shown(page, show_internal):
+    """FACE-7: hidden never; internal only to callers with a token."""
+    return page.visibility == PUBLIC or (show_internal and page.visibility == INTERNAL)
+
+
+def state_of(page):
+    """The FIELDS of a published incident as plain values: instants in µs, scope and service as pks."""
+    incident = page.incident
+    return {"title": incident.description, "body": page.body, "phase": page.phase, "level": incident.level,
+            "scope": page.scope_id, "service": page.service_id, "start_time": times.to_us(incident.start_time),
+            "created": times.to_us(page.created), "investigating_at": us_or_none(page.investigating_at),
+            "monitoring_at": us_or_none(page.monitoring_at),
+            "resolved_at": times.to_us(incident.end_time) if page.phase == RESOLVED else None,
+            "external_reference": page.external_reference, "external_link": page.external_link,
+            "visibility": page.visibility}
+
+
+def us_or_none(moment):
+    return None if moment is None else times.to_us(moment)
+
+
+# Lists (FACE-6, FACE-13) ------------------------------------------------------------------------
+
+def selection(filters, show_internal):
+    """The published incidents that filters select, as one peewee query over PageIncident and Incident.
+    filters: lists of accepted values per field (OR within a field, AND across fields) for "phase",
+    "level", "scope", "service", "external_reference"; instants "started_before" (strict) and
+    "started_after" (inclusive)."""
+    query = PageIncident.select(PageIncident, Incident).join(Incident)
+    visible = [PUBLIC, INTERNAL] if show_internal else [PUBLIC]
+    conditions = [PageIncident.visibility.in_(visible)]
+    for name, column in (("phase", PageIncident.phase), ("level", Incident.level), ("scope", PageIncident.scope),
+                         ("service", PageIncident.service),
+                         ("external_reference", PageIncident.external_reference)):
+        if filters.get(name):
+            conditions.append(column.in_(filters[name]))
+    if filters.get("started_before") is not None:
+        conditions.append(PageIncident.start_time < filters["started_before"])
+    if filters.get("started_after") is not None:
+        conditions.append(PageIncident.start_time >= filters["started_after"])
+    return query.where(*conditions)
+
+
+def listed(filters, show_internal, offset, limit, phase_rank, level_rank):
+    """One page, newest start first, then by the face's ranks of phase and level (dicts), then by pk."""
+    order = [PageIncident.start_time.desc(), rank(PageIncident.phase, phase_rank), rank(Incident.level, level_rank),
+             PageIncident.incident]
+    return list(selection(filters, show_internal).order_by(*order).offset(offset).limit(limit))
+
+
+def rank(column, ranks):
+    return Case(column, sorted(ranks.items()), len(ranks))
+
+
+def total(filters, show_internal):
+    return selection(filters, show_internal).count()
+
+
+def phase_counts(filters, show_internal):
+    """{phase: number} of the incidents filters select, every phase present."""
+    counts = dict.fromkeys(PHASES, 0)
+    query = selection(filters, show_internal).select(PageIncident.phase, fn.COUNT(PageIncident.incident))
+    for phase, number in query.group_by(PageIncident.phase).tuples():
+        counts[phase] = number
+    return counts
+
+
+def notes_of(incident_pks, show_internal):
+    """{incident pk: [PageNote, newest first]} in one query (FACE-7: public ones only without a token)."""
+    found = {pk: [] for pk in incident_pks}
+    if found:
+        query = PageNote.select().where(PageNote.incident.in_(list(found)))
+        if not show_internal:
+            query = query.where(PageNote.is_public == True)  # noqa: E712 (a peewee expression)
+        for note in query.order_by(PageNote.id.desc()):
+            found[note.incident_id].append(note)
+    return found
+
+
+# Publishing (FACE-3, FACE-4, FACE-5) ------------------------------------------------------------
+
+def publish_new(face, values, actor):
+    """A new incident of the face's source with its status-page row, its scope/service tags and a
+    `created` note; values are FIELDS (title, level, scope and service rows or None, start_time a datetime
+    or None for now, phase default reported). Returns (PageIncident, stored events)."""
+    now = times.now()
+    source = face_source(face)
+    start = values.get("start_time") or now
+    affected = {kind: values.get(kind) for kind in AFFECTED}
+    tags = [(kind, thing.name) for kind, thing in affected.items() if thing is not None]
+    incident, stored = incidents.create({
+        "start_time": start, "end_time": times.INFINITY, "source": source, "source_incident_id": uuid.uuid4().hex,
+        "details_url": "", "description": values["title"], "level": values["level"], "ticket_url": "",
+        "tags": tags}, actor)
+    phase = values.get("phase", REPORTED)
+    page = PageIncident(incident=incident, face=face, phase=REPORTED if phase == RESOLVED else phase,
+                        start_time=start, body=values.get("body"),
+                        external_reference=values.get("external_reference"),
+                        external_link=values.get("external_link"),
+                        investigating_at=values.get("investigating_at"), monitoring_at=values.get("monitoring_at"),
+                        created=now, updated=now, visibility=values.get("visibility", PUBLIC),
+                        scope=affected["scope"], service=affected["service"])
+    page.save(force_insert=True)
+    page.incident = incident
+    if phase == RESOLVED:
+        stored += enter_phase(page, RESOLVED, values.get("resolved_at") or now, actor, now)
+    add_note(incident.id, None, "created", False, json.dumps(state_of(page)), now)
+    return page, stored
+
+
+def change(page, changes, actor):
+    """Apply changes (FIELDS to new values; omitted ones keep theirs, FACE-8): the phase as CLO, REO or CHI,
+    every other field as a CHI event, and one `changed` note with the old and new values. Returns the
+    stored events; nothing when nothing differs."""
+    now = times.now()
+    incident = page.incident
+    before = state_of(page)
+    wanted = {name: plain(name, value) for name, value in changes.items()}
+    differing = {name: [before[name], value] for name, value in wanted.items() if before[name] != value}
+    if not differing:
+        return []
+    stored = []
+    for name in ("title", "level", "start_time"):
+        if name in differing:
+            stored.append(set_incident_field(page, name, changes[name], actor, now))
+    for kind in AFFECTED:
+        if kind in differing:
+            stored.append(replace_affected(page, kind, changes[kind], actor, now))
+    for name in ("body", "external_reference", "external_link", "investigating_at", "monitoring_at", "visibility"):
+        if name in differing:
+            setattr(page, name, changes[name])
+            if not (name in PHASE_DATES and "phase" in differing):    # said by the phase's own event
+                stored.append(events.store(incident.id, actor.id, "CHI", now, now, change_text(name, differing[name])))
+    if "phase" in differing:
+        stored += enter_phase(page, changes["phase"], changes.get("resolved_at") or now, actor, now)
+    elif "resolved_at" in differing and page.phase == RESOLVED:
+        events.set_end_time(incident, changes["resolved_at"])
+        stored.append(events.store(incident.id, actor.id, "CHI", now, now, change_text("resolved_at", differing["resolved_at"])))
+    page.updated = now
+    page.save()
+    differing.update({name: [before[name], value] for name, value in state_of(page).items()
+                      if name not in differing and before[name] != value})
+    add_note(incident.id, None, "changed", False, json.dumps(differing), now)
+    return stored
+
+
+def plain(name, value):
+    """A field's value as state_of holds it."""
+    if value is None:
+        return None
+    if name in TIME_FIELDS:
+        return times.to_us(value)
+    if name in AFFECTED:
+        return value.id
+    return value
+
+
+def change_text(name, old_and_new):
+    old, new = (times.format_us(v) if name in TIME_FIELDS else v for v in old_and_new)
+    if name == "body" or any(isinstance(v, str) and len(v) > 200 for v in (old, new)):
+        return f"Change: {name}"
+    return f"Change: {name} {old} \u2192 {new}"
+
+
+def set_incident_field(page, name, value, actor, now):
+    incident = page.incident
+    if name == "start_time":        # the tag links and the page row repeat it for their list indexes
+        old = incident.start_time
+        Incident.update(start_time=value).where(Incident.id == incident.id).execute()
+        IncidentTag.update(start_time=value).where(IncidentTag.incident == incident.id).execute()
+        incident.start_time = page.start_time = value
+        return events.store(incident.id, actor.id, "CHI", now, now,
+                            change_text("start_time", [times.to_us(old), times.to_us(value)]))
+    column = "description" if name == "title" else name
+    return incidents.set_field(incident, column, value, actor, now,
+                               description=change_text(name, [getattr(incident, column), value]))
+
+
+def replace_affected(page, kind, thing, actor, now):
+    """FACE-5: the page row names the new scope or service; the incident's `<kind>=<name>` tag follows."""
+    old = getattr(page, kind)
+    if old is not None:
+        old_tag = Tag.select(Tag.id).where((Tag.key == kind) & (Tag.value == old.name))
+        IncidentTag.delete().where((IncidentTag.incident == page.incident_id) & IncidentTag.tag.in_(old_tag)).execute()
+    if thing is not None:
+        incidents.attach(page.incident, [(kind, thing.name)], actor, now)
+    setattr(page, kind, thing)
+    return events.store(page.incident_id, actor.id, "CHI", now, now,
+                        change_text(kind, [old.name if old else None, thing.name if thing else None]))
+
+
+def enter_phase(page, phase, resolved_at, actor, now):
+    """FACE-4: entering resolved closes the incident (CLO, end_time = resolved_at), leaving it reopens it
+    (REO); any other move is a CHI event. Dates of phases after the new one are cleared."""
+    incident, old = page.incident, page.phase
+    page.phase = phase
+    clear_later_dates(page)
+    if phase == RESOLVED:
+        events.set_end_time(incident, resolved_at)
+        return [events.store(incident.id, actor.id, "CLO", resolved_at, now, f"Status: {old} \u2192 {phase}")]
+    if old == RESOLVED:
+        events.set_end_time(incident, times.INFINITY)
+        return [events.store(incident.id, actor.id, "REO", now, now, f"Status: {old} \u2192 {phase}")]
+    return [events.store(incident.id, actor.id, "CHI", now, now, f"Status: {old} \u2192 {phase}")]
+
+
+def clear_later_dates(page):
+    position = PHASES.index(page.phase)
+    if position < PHASES.index("investigating"):
+        page.investigating_at = None
+    if position < PHASES.index("monitoring"):
+        page.monitoring_at = None
+
+
+def follow_state(incident, type_code, now):
+    """FACE-4, the Argus side: a CLO or END that closed a published incident moves it to resolved, a REO
+    back to reported, with a `changed` note; the caller (core.events) stored the event."""
+    row = PHASE_OF.execute(incident.id).fetchone()
+    if row is None:
+        return
+    old, new = row[0], RESOLVED if type_code in ("CLO", "END") else REPORTED
+    if old == new:
+        return
+    changes = {"phase": [old, new]}
+    update = {PageIncident.phase: new, PageIncident.updated: times.to_us(now)}
+    if new == REPORTED:
+        update.update({PageIncident.investigating_at: None, PageIncident.monitoring_at: None})
+    PageIncident.update(update).where(PageIncident.incident == incident.id).execute()
+    resolved = times.to_us(incident.end_time) if new == RESOLVED else None
+    changes["resolved_at"] = [None, resolved] if new == RESOLVED else [None, None]
+    add_note(incident.id, None, "changed", False, json.dumps(changes), now)
+
+
+# Notes and deletes (FACE-7, FACE-9) -------------------------------------------------------------
+
+def comment(page, text, is_public, actor):
+    """A note of the status page: an OTH event with the text, public or internal."""
+    now = times.now()
+    event = events.store(page.incident_id, actor.id, "OTH", now, now, text)
+    add_note(page.incident_id, event.id, "comment", is_public, text, now)
+    return [event]
+
+
+def add_note(incident_pk, event_pk, kind, is_public, content, now):
+    PageNote.insert(incident=incident_pk, event=event_pk, kind=kind, is_public=is_public, content=content,
+                    created=now).execute()
+
+
+def delete(page):
+    """FACE-9: the incident with its events, acks, tag links, page row, notes and outbox messages."""
+    incident_pk = page.incident_id
+    event_pks = Event.select(Event.id).where(Event.incident == incident_pk)
+    Outbox.delete().where(Outbox.event.in_(event_pks)).execute()
+    PageNote.delete().where(PageNote.incident == incident_pk).execute()
+    Acknowledgement.delete().where(Acknowledgement.incident == incident_pk).execute()
+    Event.delete().where(Event.incident == incident_pk).execute()
+    IncidentTag.delete().where(IncidentTag.incident == incident_pk).execute()
+    PageIncident.delete().where(PageIncident.incident == incident_pk).execute()
+    Incident.delete().where(Incident.id == incident_pk).execute()

@@ -1,0 +1,48 @@
+"""Status-page rows beside incidents (FACE-4, FACE-5, FACE-7): what a face publishes, what it affects, and
+the notes it shows."""
+from peewee import AutoField, BooleanField, CharField, ForeignKeyField, SmallIntegerField, TextField
+
+from .base import BaseModel, TimestampField
+from .incidents import Event, Incident
+
+PHASES = ("reported", "investigating", "identified", "monitoring", "resolved")       # FACE-4
+INTERNAL, PUBLIC, HIDDEN = 0, 1, 2                                                   # FACE-7 visibility
+
+
+class PageScope(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=255, unique=True)
+    description = TextField(null=True)
+
+
+class PageService(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=255, unique=True)
+    description = TextField(null=True)
+
+
+class PageIncident(BaseModel):
+    incident = ForeignKeyField(Incident, primary_key=True, backref="page")
+    face = CharField(max_length=16)
+    phase = CharField(max_length=16)
+    start_time = TimestampField()               # the incident's, repeated for the face's list index
+    body = TextField(null=True)
+    external_reference = CharField(max_length=500, null=True)
+    external_link = TextField(null=True)
+    investigating_at = TimestampField(null=True)
+    monitoring_at = TimestampField(null=True)
+    created = TimestampField()
+    updated = TimestampField()
+    visibility = SmallIntegerField(default=PUBLIC)
+    scope = ForeignKeyField(PageScope, null=True, backref="incidents")
+    service = ForeignKeyField(PageService, null=True, backref="incidents")
+
+
+class PageNote(BaseModel):
+    id = AutoField()
+    incident = ForeignKeyField(Incident, backref="page_notes")
+    event = ForeignKeyField(Event, null=True)
+    kind = CharField(max_length=16)             # created, changed, comment
+    is_public = BooleanField(default=False)
+    content = TextField()
+    created = TimestampField()
