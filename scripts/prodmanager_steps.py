@@ -284,6 +284,34 @@ def sequence():
             *update_steps(), *comment_steps(), *delete_steps(), *other_steps()]
 
 
-# step name -> (the aspects that may differ, why): each a decided deviation of faces.md or docs/deviations.md.
-ACCEPTED = {
-}
+@dataclasses.dataclass(frozen=True)
+class Deviation:
+    """A decided difference: where it may show (fnmatch patterns of step names and of differing places,
+    such as `status`, `content-type`, `body.events*`), and why."""
+    reason: str
+    places: tuple
+    steps: tuple = ("*",)
+    oracle_status: int = None       # only where the oracle answered with this status
+
+
+ACCEPTED = [
+    Deviation("FACE-10: ?page=abc answers 400 JSON, not ProdManager's 500",
+              ("status", "body*"), ("incident-list-page-not-a-number",)),
+    Deviation("FACE-10: 405 answers JSON, not Werkzeug's HTML page", ("content-type", "body*"),
+              ("method-not-allowed",)),
+    Deviation("FACE-10: a comment on a missing incident answers 404, not 302 with an orphan row",
+              ("status", "location", "content-type", "body*"), ("incident-comment-missing-incident",)),
+    Deviation("FACE-7: anonymous readers see public comments (ProdManager shows no events at all)",
+              ("body.events*",), ("incident-get-comments-anonymous",)),
+    Deviation("FACE-8: fields an update leaves out keep their stored values (ProdManager nulls them and "
+              "resets start_impact_date to now)", ("body.description", "body.external_link",
+                                                   "body.start_impact_date", "body.events[0].content"),
+              ("incident-get-after-fields-left-out",)),
+    Deviation("FACE-15: monitors and maintenances are out of scope and answer the face's 404",
+              ("status", "content-type", "x-*", "body*"), ("monitor-list", "maintenance-list")),
+    Deviation("reference §1.3, FACE-12: impact_before/impact_after compare instants, whichever separator "
+              "(ProdManager compares text, so 'T' sorts after the stored ' ')",
+              ("x-total", "x-total-pages", "body.items*"), ("incident-list-impact-before", "incident-list-impact-after")),
+    Deviation("a 302 has an empty body, not Werkzeug's HTML page (prodmanager/routes/incidents.redirect)",
+              ("content-type", "body.text"), oracle_status=302),
+]
