@@ -186,7 +186,7 @@ def normalised_body(side, step, run, content_type, body):
 def normalise(side, step, run, value, kind=None):
     """Ids become the step names that made them, dates near now `<now>`, hosts `<host>`, JWTs `<jwt>`."""
     if isinstance(value, dict):
-        if "iss" in value and "jti" in value:
+        if "iss" in value and "exp" in value:      # a JWT's claims
             return normalise_claims(side, step, run, value)
         kind = kind_of(value) or kind or step.kind
         return {key: normalise_member(side, step, run, key, item, kind) for key, item in value.items()}
@@ -216,7 +216,7 @@ def kind_of(value):
 
 def normalise_text(side, step, run, text):
     stripped = text.strip()
-    if stripped[:1] in "{[" and stripped:
+    if stripped.startswith(("{", "[")):
         try:
             parsed = json.loads(stripped)
         except ValueError:

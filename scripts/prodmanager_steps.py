@@ -204,6 +204,8 @@ def update_steps():
         dataclasses.replace(shown, name="incident-get-stable"),
         get("incident-list-status-repeated", "/api/incident",
             query=[("scope", Ref("scope_a")), ("status", "investigating"), ("status", "stable")]),
+        get("incident-list-status-or", "/api/incident",
+            query=[("scope", Ref("scope_a")), ("status", "active"), ("status", "stable")]),
         update("incident-update-resolved", "resolved", investigation_date="2026-11-04T09:00",
                stable_date="2026-11-04T10:00"),
         dataclasses.replace(shown, name="incident-get-resolved"),
