@@ -8,7 +8,7 @@ import sys
 from peewee import OperationalError
 
 from . import config, db
-from .core import tokens, users
+from .core import pages, tokens, users
 from .models import User
 
 
@@ -80,7 +80,7 @@ def cmd_serve(args, settings):
     from .app import make_app
     from .serve import freeze_start_up_objects, make_server
 
-    applied = db.migrate()
+    applied = migrate(settings)
     if applied:
         print(f"argus-lite: applied migrations {', '.join(applied)}", file=sys.stderr)
     app = make_app(settings)
@@ -108,8 +108,16 @@ def default_threads():
     return 1 if db.is_sqlite() else 4
 
 
-def cmd_migrate(args, settings):
+def migrate(settings):
+    """The schema, then the sources of the enabled faces (FACE-3)."""
     applied = db.migrate()
+    with db.db.connection_context():
+        pages.make_face_sources(settings.faces)
+    return applied
+
+
+def cmd_migrate(args, settings):
+    applied = migrate(settings)
     print(f"applied: {', '.join(applied)}" if applied else "up to date", file=sys.stderr)
     return 0
 
@@ -140,7 +148,7 @@ def cmd_token(args, settings):
 
 
 def cmd_initial_setup(args, settings):
-    db.migrate()
+    migrate(settings)
     with db.db.connection_context():
         if User.select().where(User.username == args.username).exists():
             return fail(f"user {args.username!r} exists already; a new token: argus-lite token {args.username}")

@@ -142,3 +142,23 @@ def test_scripts_run_names_the_port_it_serves_on(tmp_path):
         server.terminate()
         server.wait(timeout=30)
     assert f"http://127.0.0.1:{port}/api/v2/token-auth/" in "".join(hint)
+
+
+def test_migrate_makes_the_sources_of_the_enabled_faces(migrated, empty_database_url):
+    """FACE-3: the ProdManager face writes as its own source, made once by migrate."""
+    assert run(migrated, "migrate").returncode == 0                        # a second run makes no second one
+    db.open_database(migrated)
+    with db.db.connection_context():
+        sources = [(s.name, s.type_id, s.user.username) for s in SourceSystem.select()]
+    assert sources == [("prodmanager", "prodmanager", "prodmanager")]
+
+
+def test_a_switched_off_face_gets_no_source(empty_database_url):
+    env = {"ARGUS_LITE_DATABASE_URL": empty_database_url, "ARGUS_LITE_FACES": "argus", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "argus_lite.cli", "migrate"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    db.open_database(empty_database_url)
+    with db.db.connection_context():
+        assert SourceSystem.select().count() == 0
+    db.db.obj.close_all()

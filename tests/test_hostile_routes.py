@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from argus_lite import db
 from argus_lite.core import tokens
+from argus_lite.models import PageScope, PageService
 from argus_lite.query.params import PARAMS
 from tests.factories import make_incident
 from tests.test_hostile_input import JSON, NASTY_TEXT, SCALARS
@@ -19,7 +20,13 @@ BODY_KEYS = ["name", "type", "username", "password", "base_url", "start_time", "
              "timestamp", "expiration", "ids", "ack", "timeslot", "filters", "destinations", "media",
              "phone_number", "active", "label", "settings", "email_address", "time_recurrences", "days", "start",
              "end", "all_day", "filter", "filter_string", "sourceSystemIds", "open", "acked", "stateful",
-             "maxlevel", "event_type"]
+             "maxlevel", "event_type",
+             # the ProdManager face (reference §1.4, §1.5, §1.2)
+             "scope", "service", "severity", "status", "start_impact_date", "investigation_date", "stable_date",
+             "resolve_date", "external_reference", "external_link", "comment", "internal", "secret",
+             "permission", "not_before_date", "expiration_date"]
+FACE_QUERY_NAMES = ["page", "per_page", "status", "severity", "scope", "service", "external_reference",
+                    "impact_before", "impact_after"]
 ID_TEXTS = ["4", "0", "-1", "01", "+1", " 1", "1.0", "1e3", "0x1", "9223372036854775807",
             "9223372036854775808", "18446744073709551616", "1" * 5000, "0" * 5000 + "1", "%D9%A1", "%C2%B2",
             "1%0A", "1%0A%0A", "1%FF2", "%FF", "%00", "1%00", "%ED%A0%80", "1%2F2", "%20"]
@@ -49,7 +56,7 @@ def path_for(rule):
 
 
 QUERY_VALUES = hostile_text | st.sampled_from(["%FF", "1" * 5000, "k=\ud800", "1," * 2000])
-QUERY = st.lists(st.tuples(st.sampled_from(sorted(PARAMS)) | hostile_text, QUERY_VALUES),
+QUERY = st.lists(st.tuples(st.sampled_from(sorted(PARAMS) + FACE_QUERY_NAMES) | hostile_text, QUERY_VALUES),
                  max_size=3).map(lambda pairs: "&".join(
                      f"{quoted(name)}={value if value == '%FF' else quoted(value)}" for name, value in pairs))
 
@@ -97,9 +104,20 @@ def mutated(template):
     return changes.map(apply).map(json.dumps)
 
 
-def body_for(template):
+def body_for(template, is_form_face):
+    """(bytes, content type): JSON for every route; form-encoded and multipart too where the face reads forms."""
     texts = mutated(template) | mutated(template) | ANY_BODY | st.sampled_from(RAW_BODIES)
-    return texts.map(lambda text: text.encode("utf-8", "surrogatepass")) | st.just(b'{"name": "\xff"}')
+    json_bodies = (texts.map(lambda text: text.encode("utf-8", "surrogatepass")) | st.just(b'{"name": "\xff"}'))
+    bodies = json_bodies.map(lambda raw: (raw, "application/json"))
+    if is_form_face:
+        fields = st.lists(st.tuples(st.sampled_from(BODY_KEYS) | hostile_text, QUERY_VALUES), max_size=6)
+        forms = fields.map(lambda pairs: "&".join(f"{quoted(k)}={quoted(v)}" for k, v in pairs).encode())
+        bodies = (bodies | forms.map(lambda raw: (raw, "application/x-www-form-urlencoded"))
+                  | st.sampled_from([(b"scope=%FF&name=%00", "application/x-www-form-urlencoded"),
+                                     (b"--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n\xff\r\n--x--",
+                                      "multipart/form-data; boundary=x"),
+                                     (b"--x\r\nbroken", "multipart/form-data; boundary=x")]))
+    return bodies
 
 
 def template_for(api, route, headers):
@@ -135,6 +153,10 @@ def seed(api, end_user, source):
     timeslot = api.get(f"{np}/timeslots/", headers=end_user.headers).json[0]["pk"]
     api.post_json(f"{np}/", {"timeslot": timeslot, "filters": [filter_pk], "destinations": [number]},
                   headers=end_user.headers)
+    with db.db.connection_context():
+        PageScope.create(name="DC01"), PageService.create(name="web")
+    api.post("/prodmanager/api/incident/create", {"name": "Database down", "severity": "high", "scope": "1",
+                                                  "service": "1"}, headers=end_user.headers, status=302)
 
 
 def test_no_route_answers_5xx_or_keeps_a_refused_write(api, wsgi_app, admin, end_user, source):
@@ -147,19 +169,20 @@ def test_no_route_answers_5xx_or_keeps_a_refused_write(api, wsgi_app, admin, end
         url = f"{path}?{query}" if query else path
         before = snapshot() if method != "GET" else None
         answer = api.request(url, method=method, headers=caller.headers if caller else {}, expect_errors=True,
-                             **({"body": body, "content_type": "application/json"} if body is not None else {}))
+                             **({"body": body[0], "content_type": body[1]} if body is not None else {}))
         sent += 1
         if answer.status_int >= 500:
-            server_errors.append((method, url[:200], (body or b"")[:200], answer.text))
+            server_errors.append((method, url[:200], (body or [b""])[0][:200], answer.text))
         elif answer.status_int >= 400 and before is not None and snapshot() != before:
-            kept_writes.append((method, url[:200], (body or b"")[:200], answer.status_int))
+            kept_writes.append((method, url[:200], (body or [b""])[0][:200], answer.status_int))
         if answer.status_int == 401 and caller:      # logout and refresh-token ended the token's life
             caller.token = tokens.issue_token(caller.user)
 
     # DELETE last: the other routes then still find the seeded objects.
     for route in sorted(wsgi_app.routes, key=lambda route: route.method == "DELETE"):
         has_body = route.method in ("POST", "PUT", "PATCH")
-        body = body_for(template_for(api, route, end_user.headers)) if has_body else st.none()
+        is_form_face = route.rule.startswith("/prodmanager/")
+        body = body_for(template_for(api, route, end_user.headers), is_form_face) if has_body else st.none()
 
         @settings(EXAMPLES, max_examples=20 if has_body else 8)
         @given(path=path_for(route.rule), query=QUERY, body=body, caller=st.sampled_from(callers))

@@ -300,3 +300,16 @@ def test_unknown_paths_and_methods_answer_prodmanager_json(pm):
         answer = pm.get(path, status=404)
         assert answer.content_type == "application/json" and answer.json.startswith("The requested URL was not found")
     assert pm.put(f"{PM}/1", status=405).json == "The method is not allowed for the requested URL."
+
+
+def test_a_switched_off_face_answers_404(database_url):
+    """FACE-2: ARGUS_LITE_FACES without prodmanager."""
+    import webtest
+
+    from argus_lite import app as app_module
+    from tests.conftest import settings_for
+
+    client = webtest.TestApp(app_module.make_app(settings_for(database_url, faces="argus")))
+    db.migrate()
+    assert client.get(PM, status=404).json == {"detail": "Not found."}
+    db.db.obj.close_all()

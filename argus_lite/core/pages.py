@@ -25,11 +25,26 @@ TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "re
 
 # The face's own source (FACE-3) -----------------------------------------------------------------
 
+PUBLISHING_FACES = ("prodmanager",)
+
+
 def face_source(face):
     """The SourceSystem named and typed after the face, with .user; made on first use (and by migrate)."""
-    found = (SourceSystem.select(SourceSystem, User).join(User)
-             .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
-    return found or users.create_source_system(face, face)
+    def stored():
+        return (SourceSystem.select(SourceSystem, User).join(User)
+                .where((SourceSystem.name == face) & (SourceSystem.type == face)).first())
+    try:
+        return stored() or users.create_source_system(face, face)
+    except users.SourceSystemTaken:          # made by a racing first write meanwhile
+        return stored()
+
+
+def make_face_sources(faces):
+    """FACE-3, at migrate: the sources of the enabled faces that publish incidents."""
+    with db.write_transaction():
+        for face in faces:
+            if face in PUBLISHING_FACES:
+                face_source(face)
 
 
 def face_user(face):

@@ -37,12 +37,21 @@ def form():
     if length <= 0:
         return {}
     if content_type == "multipart/form-data":
-        return {name: bottle.request.forms.getall(name) for name in bottle.request.forms}
+        return multipart_form()
     raw = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = _Consumed()
     if content_type == "application/json" or content_type.endswith("+json"):
         return json_form(raw)
     return text_form(raw)
+
+
+def multipart_form():
+    """The text fields of a multipart body (files are not read: no ProdManager form has one)."""
+    try:
+        forms = bottle.request.forms.decode("utf-8")
+        return {name: forms.getall(name) for name in forms}
+    except (bottle.MultipartError, UnicodeError, ValueError) as problem:
+        raise Refused({"body": [f"Invalid multipart body: {problem}"]}) from None
 
 
 class _Consumed:
