@@ -317,13 +317,19 @@ def migration_files():
 
 
 def split_statements(sql_text):
-    """Our SQL files hold plain statements, each ending with ';' at the end of a line."""
-    statements, current = [], []
+    """Our SQL files hold plain statements, each ending with ';' at the end of a line; a trigger's body
+    (SQLite: BEGIN … END;, PostgreSQL: $$ … $$) is one statement with the lines inside it."""
+    statements, current, inside = [], [], False
     for line in sql_text.splitlines():
         if line.strip().startswith("--") and not current:
             continue
         current.append(line)
-        if line.rstrip().endswith(";"):
+        words = line.split()
+        if line.count("$$") % 2 or (words[-1:] == ["BEGIN"] and "TRIGGER" in " ".join(current)):
+            inside = not inside if line.count("$$") % 2 else True
+        elif inside and words[:1] == ["END;"]:
+            inside = False
+        if line.rstrip().endswith(";") and not inside:
             statements.append("\n".join(current).strip().rstrip(";"))
             current = []
     if "\n".join(current).strip():

@@ -3,12 +3,15 @@
 
   bench_load.py seed     --url URL --user-token T --source-token T [--n 10000]   dataset through the API
   bench_load.py seed-sql --database-url URL --source-pk P --user-pk U [--n 1000000]  the same shape, direct SQL
+  bench_load.py seed-pages --database-url URL             every incident published to the status page, in SQL
   bench_load.py run      --url URL --user-token T --source-token T [--out FILE] [--pid PID] [--threads N]
 
 The dataset: incidents with 3-4 tags from a fixed vocabulary, levels 1-5, 30% stateless, start times over
 90 days, 20% with a ticket; END events for 40% of the stateful ones and acks for 20% of all. Scenarios:
 wrk (2 threads, 8 connections, 10 s each) on four list pages of 100, one incident, ingest, OTH events and
-acks; then a cursor walk over every stateful=true page. Each rate is also given as a share of the ceiling:
+acks; then a cursor walk over every stateful=true page. seed-pages publishes every incident to the status
+page (10 scopes, 20 services, its phase from its state, one public comment each), for the ProdManager list
+scenarios (FACE-13: a page of 50 with a filter and its totals, within 2x the Argus page). Each rate is also given as a share of the ceiling:
 a hello-world bottle app on waitress with the same threads, measured with wrk in the same run. Standard
 library only (plus psycopg2 for seed-sql on PostgreSQL, bottle and waitress for the ceiling), and wrk.
 """
@@ -38,6 +41,10 @@ READS = {
     "list_tags": "/api/v2/incidents/?tags=location=dc1,location=dc2,problem_type=boxDown&page_size=100",
     "list_time_level": "/api/v2/incidents/?start_time__gte=2026-09-01T00:00:00%2B00:00"
                        "&start_time__lte=2026-09-15T00:00:00%2B00:00&level__lte=2&page_size=100",
+}
+FACE_READS = {
+    "pm_list_severity": "/prodmanager/api/incident?per_page=50&severity=high",
+    "pm_list_scope_status": "/prodmanager/api/incident?per_page=50&scope=3&status=investigating&status=stable",
 }
 
 # A reference only, not comparable with a run: Argus 2.10.2 (gunicorn, 2 workers, PostgreSQL, 10,000 incidents)
@@ -216,6 +223,38 @@ def settle(connection, cursor, url):
     cursor.execute("CHECKPOINT")
 
 
+def seed_pages(args):
+    """Publish every incident to the status page in SQL, as the ProdManager face would have."""
+    connection, param = connect(args.database_url)
+    cursor = connection.cursor()
+    started, now_us = time.time(), to_us(datetime.now(timezone.utc))
+    insert_rows(cursor, param, "page_scope", ("name", "description"), [(f"DC{n:02}", "") for n in range(1, 11)])
+    insert_rows(cursor, param, "page_service", ("name", "description"), [(f"svc{n}", "") for n in range(1, 21)])
+    last, published = 0, 0
+    while True:
+        cursor.execute(f'SELECT "id", "start_time", "end_time", "level" FROM "incident" WHERE "id" > {param} '
+                       f'ORDER BY "id" LIMIT 10000', (last,))
+        rows = cursor.fetchall()
+        if not rows:
+            break
+        pages, notes = [], []
+        for pk, start_us, end_us, level in rows:
+            chooser = random.Random(f"page-{pk}")
+            is_open = end_us is None or end_us >= INFINITY_US
+            phase = chooser.choice(["reported", "investigating", "identified", "monitoring"]) if is_open else "resolved"
+            pages.append((pk, "prodmanager", phase, start_us, now_us, now_us, 1, level, chooser.randrange(1, 11),
+                          chooser.randrange(1, 21)))
+            notes.append((pk, "comment", True, "looking into it", now_us))
+        insert_rows(cursor, param, "page_incident", ("incident_id", "face", "phase", "start_time", "created",
+                                                     "updated", "visibility", "level", "scope_id", "service_id"),
+                    pages)
+        insert_rows(cursor, param, "page_note", ("incident_id", "kind", "is_public", "content", "created"), notes)
+        connection.commit()
+        last, published = rows[-1][0], published + len(rows)
+    settle(connection, cursor, args.database_url)
+    print(f"seed-pages: {published} incidents published in SQL in {time.time() - started:.0f}s")
+
+
 # The scenarios -------------------------------------------------------------------------------------------
 
 WRITE_LUA = r"""
@@ -349,6 +388,8 @@ def run(args):
     for name, path in READS.items():
         result["scenarios"][name] = wrk(args, path)
     result["scenarios"]["get_one"] = wrk(args, f"/api/v2/incidents/{hi}/")
+    for name, path in FACE_READS.items():
+        result["scenarios"][name] = wrk(args, path)
     with tempfile.TemporaryDirectory() as folder:
         for kind, token in (("ingest", args.source_token), ("event", args.source_token), ("ack", args.user_token)):
             script = os.path.join(folder, kind + ".lua")
@@ -381,6 +422,11 @@ def print_table(result, label):
     print(f"walk_stateful (req/s = pages/s, one client): {walk_figures.get('rows')} rows in "
           f"{walk_figures.get('seconds')} s, {walk_figures.get('duplicates')} twice, {walk_figures.get('note')}"
           + (f"; {walk_figures['error']}" if "error" in walk_figures else ""))
+    argus_page = result["scenarios"]["list_page"]
+    for name in FACE_READS:
+        figures = result["scenarios"][name]
+        print(f"{name}: a page costs {argus_page['rps'] / figures['rps']:.2f}x the Argus list_page by req/s, "
+              f"{figures['p50_ms'] / argus_page['p50_ms']:.2f}x by p50 (FACE-13: at most 2x)")
     if result.get("peak_rss_mb") is not None:
         print(f"server peak RSS: {result['peak_rss_mb']} MB")
 
@@ -409,8 +455,9 @@ def main():
     sql.add_argument("--user-pk", type=int, required=True)
     sql.add_argument("--n", type=int, default=1000000)
     sql.add_argument("--prefix", default="s")
+    commands.add_parser("seed-pages").add_argument("--database-url", required=True)
     args = parser.parse_args()
-    {"seed": seed, "seed-sql": seed_sql, "run": run}[args.command](args)
+    {"seed": seed, "seed-sql": seed_sql, "seed-pages": seed_pages, "run": run}[args.command](args)
 
 
 if __name__ == "__main__":

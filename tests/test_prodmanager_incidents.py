@@ -313,3 +313,53 @@ def test_a_switched_off_face_answers_404(database_url):
     db.migrate()
     assert client.get(PM, status=404).json == {"detail": "Not found."}
     db.db.obj.close_all()
+
+
+def test_totals_follow_every_change_of_what_they_count(pm, end_user):
+    """FACE-13: page_count, kept by triggers, agrees with a count over the published incidents after
+    creates, status and severity changes, Argus-side level changes and closes, and deletes."""
+    first, second = create(pm, severity="high"), create(pm, severity="low", scope="2")
+    update(pm, first, status="stable", severity="critical")
+    headers = {"Authorization": f"Token {end_user.token}"}
+    pm.patch_json(f"/api/v2/incidents/{second}/", {"level": 3}, headers=headers)                # INC-7
+    pm.post_json(f"/api/v2/incidents/{first}/events/", {"type": "CLO", "description": "ok"}, headers=headers)
+    third = create(pm)
+    pm.post(f"{PM}/{third}/delete", status=302)
+
+    def total(query):
+        return int(pm.get(f"{PM}?{query}").headers["x-total"])
+    assert (total(""), total("severity=critical"), total("severity=moderate"), total("severity=high")) == (2, 1, 1, 0)
+    assert (total("status=resolved"), total("status=active"), total("scope=2"), total("scope=1&severity=critical")) == (
+        1, 1, 1, 1)
+    assert total("external_reference=nothing") == 0                             # counted, not summed
+    assert shown(pm, second)["severity"] == "moderate"
+
+
+def test_notification_profiles_match_published_incidents_by_their_scope_tag(database_url):
+    """FACE-1, FACE-5: a profile filtering on scope=DC01 is told of the ProdManager incident, not of another."""
+    import webtest
+
+    from argus_lite import app as app_module
+    from tests.conftest import settings_for
+    from tests.factories import make_user
+
+    client = webtest.TestApp(app_module.make_app(settings_for(database_url, send_notifications="true")))
+    db.migrate()
+    kari = make_user("kari", email="kari@example.org")
+    with db.db.connection_context():
+        PageScope.create(name="DC01"), PageScope.create(name="DC02"), PageService.create(name="web")
+    v2 = "/api/v2/notificationprofiles"
+    timeslot = client.get(f"{v2}/timeslots/", headers=kari.headers).json[0]["pk"]
+    chosen = client.post_json(f"{v2}/filters/", {"name": "dc01", "filter_string":
+                              '{"sourceSystemIds": [], "tags": ["scope=DC01"]}'}, headers=kari.headers).json["pk"]
+    destinations = [d["pk"] for d in client.get(f"{v2}/destinations/", headers=kari.headers).json]
+    client.post_json(f"{v2}/", {"timeslot": timeslot, "filters": [chosen], "destinations": destinations},
+                     headers=kari.headers)
+    bearer = {"Authorization": f"Bearer {kari.token}"}
+    client.post(f"{PM}/create", {**FIELDS, "scope": "2"}, headers=bearer, status=302)
+    with db.db.connection_context():
+        assert Outbox.select().count() == 0
+    client.post(f"{PM}/create", FIELDS, headers=bearer, status=302)
+    with db.db.connection_context():
+        assert [row.recipient for row in Outbox.select()] == ["kari@example.org"]
+    db.db.obj.close_all()

@@ -1,15 +1,18 @@
 """The status-page lifecycle (FACE-3…FACE-9): the incidents a face publishes, their phase with its dates,
 what they affect, the notes a status page shows, and deleting them. Shared by every face: values in, rows
 and stored events out, inside the caller's unit of work (core.changes)."""
+import collections
+import functools
 import json
 import uuid
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from .. import db, times
 from ..db import Prepared
 from ..models import Acknowledgement, Event, Incident, IncidentTag, Outbox, SourceSystem, Tag, User
-from ..models.pages import PHASES, PUBLIC, INTERNAL, PageIncident, PageNote, PageScope, PageService
+from ..models.base import tuples_of
+from ..models.pages import PHASES, PUBLIC, INTERNAL, PageCount, PageIncident, PageNote, PageScope, PageService
 from . import events, incidents, users
 from .outcomes import NotFound
 from ..fields import BIGINT_MAX
@@ -68,11 +71,10 @@ PHASE_OF = Prepared(lambda incident_pk: (
 
 
 def find(incident_pk, show_internal=True):
-    """The PageIncident (with .incident) of a published incident, or None (FACE-6, FACE-7)."""
+    """The PageRow of a published incident, or None (FACE-6, FACE-7)."""
     if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
         return None
-    found = list(PageIncident.select(PageIncident, Incident).join(Incident)
-                 .where(PageIncident.incident == incident_pk))
+    found = tuples_of(PageRow, PAGE_BY_PK.execute(incident_pk))
     if not found or not is_shown(found[0], show_internal):
         return None
     return found[0]
@@ -95,81 +97,157 @@ def locked(incident_pk):
     return found[0]
 
 
-def is_shown(page, show_internal):
+def is_shown(row, show_internal):
     """FACE-7: hidden never; internal only to callers with a token."""
-    return page.visibility == PUBLIC or (show_internal and page.visibility == INTERNAL)
+    return row.visibility == PUBLIC or (show_internal and row.visibility == INTERNAL)
 
 
-def state_of(page):
-    """The FIELDS of a published incident as plain values: instants in µs, scope and service as pks."""
-    incident = page.incident
-    return {"title": incident.description, "body": page.body, "phase": page.phase, "level": incident.level,
-            "scope": page.scope_id, "service": page.service_id, "start_time": times.to_us(incident.start_time),
-            "created": times.to_us(page.created), "investigating_at": us_or_none(page.investigating_at),
-            "monitoring_at": us_or_none(page.monitoring_at),
-            "resolved_at": times.to_us(incident.end_time) if page.phase == RESOLVED else None,
-            "external_reference": page.external_reference, "external_link": page.external_link,
-            "visibility": page.visibility}
+def state_of(row):
+    """The FIELDS of a published incident (a PageRow) as plain values: instants in µs, scope and service as
+    pks."""
+    return {"title": row.title, "body": row.body, "phase": row.phase, "level": row.level, "scope": row.scope_id,
+            "service": row.service_id, "start_time": row.start_time, "created": row.created,
+            "investigating_at": row.investigating_at, "monitoring_at": row.monitoring_at,
+            "resolved_at": row.end_time if row.phase == RESOLVED else None,
+            "external_reference": row.external_reference, "external_link": row.external_link,
+            "visibility": row.visibility}
 
 
-def us_or_none(moment):
-    return None if moment is None else times.to_us(moment)
+def row_of(page):
+    """The PageRow of a PageIncident loaded with its Incident (for writes), as a select would read it."""
+    values = [column.db_value((page.incident if column.model is Incident else page).__data__.get(column.name))
+              for column in PAGE_COLUMNS]
+    return PageRow(*values)
 
 
 # Lists (FACE-6, FACE-13) ------------------------------------------------------------------------
+# A face's page, its total and its counts per phase are hand-prepared statements, one per set of filters
+# named (each filter's values are one parameter), so that a page costs its rows and not peewee's compiling.
 
-def selection(filters, show_internal):
-    """The published incidents that filters select, as one peewee query over PageIncident and Incident.
-    filters: lists of accepted values per field (OR within a field, AND across fields) for "phase",
-    "level", "scope", "service", "external_reference"; instants "started_before" (strict) and
-    "started_after" (inclusive)."""
-    query = PageIncident.select(PageIncident, Incident).join(Incident)
-    visible = [PUBLIC, INTERNAL] if show_internal else [PUBLIC]
-    conditions = [PageIncident.visibility.in_(visible)]
-    for name, column in (("phase", PageIncident.phase), ("level", Incident.level), ("scope", PageIncident.scope),
-                         ("service", PageIncident.service),
-                         ("external_reference", PageIncident.external_reference)):
-        if filters.get(name):
-            conditions.append(column.in_(filters[name]))
-    if filters.get("started_before") is not None:
-        conditions.append(PageIncident.start_time < filters["started_before"])
-    if filters.get("started_after") is not None:
-        conditions.append(PageIncident.start_time >= filters["started_after"])
-    return query.where(*conditions)
+PAGE_COLUMNS = (PageIncident.incident, PageIncident.phase, PageIncident.start_time, PageIncident.body,
+                PageIncident.external_reference, PageIncident.external_link, PageIncident.investigating_at,
+                PageIncident.monitoring_at, PageIncident.created, PageIncident.visibility, PageIncident.scope,
+                PageIncident.service, Incident.description, PageIncident.level, Incident.end_time)
+PageRow = collections.namedtuple("PageRow", (
+    "incident_id", "phase", "start_time", "body", "external_reference", "external_link", "investigating_at",
+    "monitoring_at", "created", "visibility", "scope_id", "service_id", "title", "level", "end_time"))
+NoteRow = collections.namedtuple("NoteRow", ("incident_id", "kind", "is_public", "content", "created"))
+PAGE_BY_PK = Prepared(lambda incident_pk: (
+    PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
+    .join(Incident).where(PageIncident.incident == incident_pk)))
+LIST_FILTERS = ("phase", "level", "scope", "service", "external_reference")
+FILTER_COLUMNS = {"phase": PageIncident.phase, "level": PageIncident.level, "scope": PageIncident.scope,
+                  "service": PageIncident.service, "external_reference": PageIncident.external_reference}
+
+
+def filter_names(filters):
+    """The filters that select (an empty list selects everything, as ProdManager drops it)."""
+    return tuple(name for name in (*LIST_FILTERS, "started_before", "started_after")
+                 if filters.get(name) not in (None, []))
+
+
+def filter_values(filters, names):
+    return [db.id_list(filters[name]) if name in LIST_FILTERS else filters[name] for name in names]
+
+
+@functools.lru_cache(maxsize=None)
+def list_statement(names, show_internal, kind, phase_rank=(), level_rank=()):
+    """kind: "page" (then offset and limit follow the filters' values), "total" or "phases"."""
+    def build(*values):
+        columns = {"page": [column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)],
+                   "total": [fn.COUNT(SQL("*")).alias("total")],
+                   "phases": [PageIncident.phase.alias("phase"), fn.COUNT(SQL("*")).alias("total")]}[kind]
+        visible = (PageIncident.visibility.in_([PUBLIC, INTERNAL]) if show_internal
+                   else PageIncident.visibility == PUBLIC)
+        conditions = [visible]
+        for name, value in zip(names, values):
+            if name in LIST_FILTERS:
+                conditions.append(db.any_of(FILTER_COLUMNS[name], value))
+            elif name == "started_before":
+                conditions.append(PageIncident.start_time < value)
+            else:
+                conditions.append(PageIncident.start_time >= value)
+        if kind == "phases":
+            return PageIncident.select(*columns).where(*conditions).group_by(PageIncident.phase)
+        if kind == "total":
+            return PageIncident.select(*columns).where(*conditions)
+        offset, limit = values[len(names):]
+        # A few references select few rows: find them by their index and sort them, rather than walk the
+        # start-time index until 50 match (an expression is not an index's order).
+        newest = (PageIncident.start_time + 0) if "external_reference" in names else PageIncident.start_time
+        query = PageIncident.select(*columns).join(Incident).where(*conditions)
+        return (query.order_by(newest.desc(), rank(PageIncident.phase, dict(phase_rank)),
+                               rank(PageIncident.level, dict(level_rank)), PageIncident.incident)
+                .limit(limit).offset(offset))
+    return Prepared(build, arity=len(names) + (2 if kind == "page" else 0))
 
 
 def listed(filters, show_internal, offset, limit, phase_rank, level_rank):
-    """One page, newest start first, then by the face's ranks of phase and level (dicts), then by pk."""
-    order = [PageIncident.start_time.desc(), rank(PageIncident.phase, phase_rank), rank(Incident.level, level_rank),
-             PageIncident.incident]
-    return list(selection(filters, show_internal).order_by(*order).offset(offset).limit(limit))
+    """One page of PageRow, newest start first, then by the face's ranks of phase and level (dicts from
+    phase and level to a number), then by pk."""
+    names = filter_names(filters)
+    statement = list_statement(names, show_internal, "page", tuple(sorted(phase_rank.items())),
+                               tuple(sorted(level_rank.items())))
+    return tuples_of(PageRow, statement.execute(*filter_values(filters, names), offset, limit))
 
 
 def rank(column, ranks):
     return Case(column, sorted(ranks.items()), len(ranks))
 
 
+COUNTED = {"phase": PageCount.phase, "level": PageCount.level, "scope": PageCount.scope_id,
+           "service": PageCount.service_id}
+
+
+@functools.lru_cache(maxsize=None)
+def count_statement(names, show_internal, by_phase):
+    """FACE-13: the total (by phase: per phase) as a sum over page_count, for filters it keeps."""
+    def build(*values):
+        visible = (PageCount.visibility.in_([PUBLIC, INTERNAL]) if show_internal
+                   else PageCount.visibility == PUBLIC)
+        conditions = [visible] + [db.any_of(COUNTED[name], value) for name, value in zip(names, values)]
+        total = fn.COALESCE(fn.SUM(PageCount.total), 0).alias("total")
+        if by_phase:
+            return PageCount.select(PageCount.phase.alias("phase"), total).where(*conditions).group_by(PageCount.phase)
+        return PageCount.select(total).where(*conditions)
+    return Prepared(build, arity=len(names))
+
+
+def counting(filters, show_internal, by_phase):
+    """The rows of the total (or per phase) of filters: from page_count when it keeps every filter named,
+    else counted over the published incidents (external_reference, dates)."""
+    names = filter_names(filters)
+    values = filter_values(filters, names)
+    if set(names) <= set(COUNTED):
+        return count_statement(names, show_internal, by_phase).execute(*values)
+    return list_statement(names, show_internal, "phases" if by_phase else "total").execute(*values)
+
+
 def total(filters, show_internal):
-    return selection(filters, show_internal).count()
+    return counting(filters, show_internal, by_phase=False).fetchone()[0]
 
 
 def phase_counts(filters, show_internal):
     """{phase: number} of the incidents filters select, every phase present."""
     counts = dict.fromkeys(PHASES, 0)
-    query = selection(filters, show_internal).select(PageIncident.phase, fn.COUNT(PageIncident.incident))
-    for phase, number in query.group_by(PageIncident.phase).tuples():
+    for phase, number in counting(filters, show_internal, by_phase=True):
         counts[phase] = number
     return counts
 
 
+NOTES_OF = {show_internal: Prepared(lambda incident_pks, show_internal=show_internal: (
+    PageNote.select(PageNote.incident.alias("incident_id"), PageNote.kind.alias("kind"),
+                    PageNote.is_public.alias("is_public"), PageNote.content.alias("content"),
+                    PageNote.created.alias("created"))
+    .where(db.any_of(PageNote.incident, incident_pks), *([] if show_internal else [PageNote.is_public == True]))  # noqa: E712
+    .order_by(PageNote.id.desc()))) for show_internal in (False, True)}
+
+
 def notes_of(incident_pks, show_internal):
-    """{incident pk: [PageNote, newest first]} in one query (FACE-7: public ones only without a token)."""
+    """{incident pk: [NoteRow, newest first]} in one query (FACE-7: public ones only without a token)."""
     found = {pk: [] for pk in incident_pks}
     if found:
-        query = PageNote.select().where(PageNote.incident.in_(list(found)))
-        if not show_internal:
-            query = query.where(PageNote.is_public == True)  # noqa: E712 (a peewee expression)
-        for note in query.order_by(PageNote.id.desc()):
+        for note in tuples_of(NoteRow, NOTES_OF[show_internal].execute(db.id_list(found))):
             found[note.incident_id].append(note)
     return found
 
@@ -195,13 +273,13 @@ def publish_new(face, values, actor):
                         external_reference=values.get("external_reference"),
                         external_link=values.get("external_link"),
                         investigating_at=values.get("investigating_at"), monitoring_at=values.get("monitoring_at"),
-                        created=now, updated=now, visibility=values.get("visibility", PUBLIC),
+                        created=now, updated=now, visibility=values.get("visibility", PUBLIC), level=values["level"],
                         scope=affected["scope"], service=affected["service"])
     page.save(force_insert=True)
     page.incident = incident
     if phase == RESOLVED:
         stored += enter_phase(page, RESOLVED, values.get("resolved_at") or now, actor, now)
-    add_note(incident.id, None, "created", False, json.dumps(state_of(page)), now)
+    add_note(incident.id, None, "created", False, json.dumps(state_of(row_of(page))), now)
     return page, stored
 
 
@@ -211,7 +289,7 @@ def change(page, changes, actor):
     stored events; nothing when nothing differs."""
     now = times.now()
     incident = page.incident
-    before = state_of(page)
+    before = state_of(row_of(page))
     wanted = {name: plain(name, value) for name, value in changes.items()}
     differing = {name: [before[name], value] for name, value in wanted.items() if before[name] != value}
     if not differing:
@@ -235,7 +313,7 @@ def change(page, changes, actor):
         stored.append(events.store(incident.id, actor.id, "CHI", now, now, change_text("resolved_at", differing["resolved_at"])))
     page.updated = now
     page.save()
-    differing.update({name: [before[name], value] for name, value in state_of(page).items()
+    differing.update({name: [before[name], value] for name, value in state_of(row_of(page)).items()
                       if name not in differing and before[name] != value})
     add_note(incident.id, None, "changed", False, json.dumps(differing), now)
     return stored
@@ -269,6 +347,8 @@ def set_incident_field(page, name, value, actor, now):
         return events.store(incident.id, actor.id, "CHI", now, now,
                             change_text("start_time", [times.to_us(old), times.to_us(value)]))
     column = "description" if name == "title" else name
+    if name == "level":
+        page.level = value          # as the trigger on incident has set it: page.save() keeps it
     return incidents.set_field(incident, column, value, actor, now,
                                description=change_text(name, [getattr(incident, column), value]))
 

@@ -1,6 +1,7 @@
 """Status-page rows beside incidents (FACE-4, FACE-5, FACE-7): what a face publishes, what it affects, and
 the notes it shows."""
-from peewee import AutoField, BooleanField, CharField, ForeignKeyField, SmallIntegerField, TextField
+from peewee import (AutoField, BigIntegerField, BooleanField, CharField, CompositeKey, ForeignKeyField,
+                    SmallIntegerField, TextField)
 
 from .base import BaseModel, TimestampField
 from .incidents import Event, Incident
@@ -34,8 +35,22 @@ class PageIncident(BaseModel):
     created = TimestampField()
     updated = TimestampField()
     visibility = SmallIntegerField(default=PUBLIC)
+    level = SmallIntegerField(default=5)        # the incident's, repeated (kept by a trigger on incident)
     scope = ForeignKeyField(PageScope, null=True, backref="incidents")
     service = ForeignKeyField(PageService, null=True, backref="incidents")
+
+
+class PageCount(BaseModel):
+    """FACE-13: published incidents per combination of the list filters, kept by triggers (sql/ 0004)."""
+    phase = CharField(max_length=16)
+    level = SmallIntegerField()
+    scope_id = BigIntegerField()                # 0: none
+    service_id = BigIntegerField()
+    visibility = SmallIntegerField()
+    total = BigIntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("phase", "level", "scope_id", "service_id", "visibility")
 
 
 class PageNote(BaseModel):

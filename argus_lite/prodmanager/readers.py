@@ -192,17 +192,6 @@ def parse_date(text):
     return local.replace(tzinfo=times.server_zone()).astimezone(times.UTC)
 
 
-def format_date(moment):
-    """ProdManager's dates out (reference §1.1): minutes, server zone, no zone written."""
-    if moment is None:
-        return None
-    return moment.astimezone(times.server_zone()).strftime("%Y-%m-%dT%H:%M")
-
-
-def format_us(value):
-    return None if value is None else format_date(times.from_us(value))
-
-
 # Query strings (reference §1.3) -----------------------------------------------------------------
 
 PER_PAGE_MAX, PAGE_MAX, REPEATS_MAX = 50, 10_000_000, 50

@@ -2,9 +2,9 @@
 what the store has no value for is null."""
 import json
 
+from .. import times, web
 from ..core import pages
-from . import answers, readers
-from .. import web
+from . import answers
 
 STATUS_OF_PHASE = {"reported": "active", "investigating": "investigating", "identified": "investigating",
                    "monitoring": "stable", "resolved": "resolved"}                             # FACE-4
@@ -15,6 +15,9 @@ NAMES = {"title": "name", "body": "description", "external_reference": "external
          "external_link": "external_link", "phase": "status", "level": "severity", "scope": "scope",
          "service": "service", "created": "creation_date", "start_time": "start_impact_date",
          "investigating_at": "investigation_date", "monitoring_at": "stable_date", "resolved_at": "resolve_date"}
+# An update event lists these, in this order; ProdManager leaves scope and service out of it.
+UPDATE_ORDER = ("title", "body", "level", "phase", "external_reference", "external_link", "start_time",
+                "investigating_at", "monitoring_at", "resolved_at")
 EVENT_TYPES = {"created": "create", "changed": "update", "comment": "comment"}
 
 
@@ -22,14 +25,25 @@ def link(path):
     return web.absolute_url(answers.PREFIX + path)
 
 
-def incident(page, notes):
-    state = pages.state_of(page)
-    body = {NAMES[name]: shown(name, value) for name, value in state.items() if name in NAMES}
-    body.update(id=page.incident_id, events=[event(note) for note in notes], links={
-        "scope": link(f"/api/scope/{page.scope_id}") if page.scope_id is not None else None,
-        "self": link(f"/api/incident/{page.incident_id}"),
-        "service": link(f"/api/service/{page.service_id}") if page.service_id is not None else None})
-    return body
+def minutes(value):
+    """A stored instant (µs) as ProdManager writes dates (reference §1.1): YYYY-MM-DDTHH:MM in the server
+    zone, the head of its cached ISO text."""
+    return None if value is None else times.format_us(value)[:16]
+
+
+def incident(row, notes):
+    """A core.pages.PageRow with its notes (newest first), written out directly: a page has 50 of them."""
+    base = web.absolute_url(answers.PREFIX + "/api/")
+    return {"creation_date": minutes(row.created), "description": row.body, "events": [event(n) for n in notes],
+            "external_link": row.external_link, "external_reference": row.external_reference,
+            "id": row.incident_id, "investigation_date": minutes(row.investigating_at),
+            "links": {"scope": None if row.scope_id is None else f"{base}scope/{row.scope_id}",
+                      "self": f"{base}incident/{row.incident_id}",
+                      "service": None if row.service_id is None else f"{base}service/{row.service_id}"},
+            "name": row.title, "resolve_date": minutes(row.end_time) if row.phase == "resolved" else None,
+            "scope": row.scope_id, "service": row.service_id, "severity": SEVERITY_OF_LEVEL[row.level],
+            "stable_date": minutes(row.monitoring_at), "start_impact_date": minutes(row.start_time),
+            "status": STATUS_OF_PHASE[row.phase]}
 
 
 def shown(name, value, upper=False):
@@ -37,7 +51,7 @@ def shown(name, value, upper=False):
     if value is None:
         return None
     if name in pages.TIME_FIELDS:
-        return readers.format_us(value)
+        return minutes(value)
     if name == "phase":
         value = STATUS_OF_PHASE[value]
     elif name == "level":
@@ -48,7 +62,7 @@ def shown(name, value, upper=False):
 
 
 def event(note):
-    return {"content": content(note), "creation_date": readers.format_date(note.created),
+    return {"content": content(note), "creation_date": minutes(note.created),
             "internal": not note.is_public, "type": EVENT_TYPES[note.kind]}
 
 
@@ -61,9 +75,9 @@ def content(note):
     if note.kind == "created":
         return json.dumps({NAMES[name]: shown(name, values.get(name)) for name in NAMES})
     changes = {}
-    for name, (old, new) in values.items():
-        if name in NAMES:
-            pair = [shown(name, old, upper=True), shown(name, new, upper=True)]
+    for name in UPDATE_ORDER:
+        if name in values:
+            pair = [shown(name, value, upper=True) for value in values[name]]
             if pair[0] != pair[1]:
                 changes[NAMES[name]] = pair
     return json.dumps(changes)

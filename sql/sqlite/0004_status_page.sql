@@ -13,8 +13,9 @@ CREATE TABLE "page_service" (
     "description" TEXT
 );
 
--- phase: reported, investigating, identified, monitoring, resolved (FACE-4); start_time is the incident's,
--- repeated so that a face's page and its total walk one index; visibility 0 internal, 1 public, 2 hidden.
+-- phase: reported, investigating, identified, monitoring, resolved (FACE-4); start_time and level are the
+-- incident's, repeated so that a face's page walks one table's indexes; visibility 0 internal, 1 public,
+-- 2 hidden.
 CREATE TABLE "page_incident" (
     "incident_id" INTEGER NOT NULL PRIMARY KEY REFERENCES "incident" ("id"),
     "face" VARCHAR(16) NOT NULL,
@@ -29,14 +30,31 @@ CREATE TABLE "page_incident" (
     "created" BIGINT NOT NULL,
     "updated" BIGINT NOT NULL,
     "visibility" SMALLINT NOT NULL DEFAULT 1 CHECK ("visibility" BETWEEN 0 AND 2),
+    "level" SMALLINT NOT NULL DEFAULT 5,
     "scope_id" INTEGER REFERENCES "page_scope" ("id"),
     "service_id" INTEGER REFERENCES "page_service" ("id")
 );
-CREATE INDEX "page_incident_start_time" ON "page_incident" ("start_time", "incident_id");
+-- visibility is in the indexes that totals count over (impact dates, external_reference), so that they
+-- count index entries without reading rows.
+CREATE INDEX "page_incident_start_time" ON "page_incident" ("start_time", "visibility");
 CREATE INDEX "page_incident_phase" ON "page_incident" ("phase", "start_time");
 CREATE INDEX "page_incident_scope" ON "page_incident" ("scope_id", "start_time");
 CREATE INDEX "page_incident_service" ON "page_incident" ("service_id", "start_time");
-CREATE INDEX "page_incident_external_reference" ON "page_incident" ("external_reference");
+CREATE INDEX "page_incident_external_reference" ON "page_incident" ("external_reference", "visibility");
+CREATE INDEX "page_incident_level" ON "page_incident" ("level", "start_time");
+
+-- FACE-13: how many published incidents each combination of the list filters holds (scope and service 0:
+-- none), kept by the triggers below in the transaction that changes them, so that a face's total is a sum
+-- over this small table instead of a count over the published incidents.
+CREATE TABLE "page_count" (
+    "phase" VARCHAR(16) NOT NULL,
+    "level" SMALLINT NOT NULL,
+    "scope_id" BIGINT NOT NULL,
+    "service_id" BIGINT NOT NULL,
+    "visibility" SMALLINT NOT NULL,
+    "total" BIGINT NOT NULL,
+    PRIMARY KEY ("phase", "level", "scope_id", "service_id", "visibility")
+);
 
 -- kind: created and changed (content: JSON of the fields, old and new), comment (content: its text).
 CREATE TABLE "page_note" (
@@ -49,3 +67,27 @@ CREATE TABLE "page_note" (
     "created" BIGINT NOT NULL
 );
 CREATE INDEX "page_note_incident" ON "page_note" ("incident_id", "id");
+
+CREATE TRIGGER "page_count_insert" AFTER INSERT ON "page_incident" BEGIN
+    INSERT INTO "page_count" VALUES (NEW."phase", NEW."level", COALESCE(NEW."scope_id", 0),
+                                     COALESCE(NEW."service_id", 0), NEW."visibility", 1)
+        ON CONFLICT DO UPDATE SET "total" = "total" + 1;
+END;
+CREATE TRIGGER "page_count_delete" AFTER DELETE ON "page_incident" BEGIN
+    UPDATE "page_count" SET "total" = "total" - 1
+        WHERE "phase" = OLD."phase" AND "level" = OLD."level" AND "scope_id" = COALESCE(OLD."scope_id", 0)
+          AND "service_id" = COALESCE(OLD."service_id", 0) AND "visibility" = OLD."visibility";
+END;
+CREATE TRIGGER "page_count_update" AFTER UPDATE OF "phase", "level", "scope_id", "service_id", "visibility"
+        ON "page_incident" BEGIN
+    UPDATE "page_count" SET "total" = "total" - 1
+        WHERE "phase" = OLD."phase" AND "level" = OLD."level" AND "scope_id" = COALESCE(OLD."scope_id", 0)
+          AND "service_id" = COALESCE(OLD."service_id", 0) AND "visibility" = OLD."visibility";
+    INSERT INTO "page_count" VALUES (NEW."phase", NEW."level", COALESCE(NEW."scope_id", 0),
+                                     COALESCE(NEW."service_id", 0), NEW."visibility", 1)
+        ON CONFLICT DO UPDATE SET "total" = "total" + 1;
+END;
+-- The Argus API changes an incident's level (INC-7): its page row follows.
+CREATE TRIGGER "page_incident_level" AFTER UPDATE OF "level" ON "incident" BEGIN
+    UPDATE "page_incident" SET "level" = NEW."level" WHERE "incident_id" = NEW."id" AND "level" <> NEW."level";
+END;

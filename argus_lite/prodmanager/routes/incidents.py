@@ -126,7 +126,7 @@ def wanted_changes(page, form, values, status):
     current = serialize.STATUS_OF_PHASE[page.phase]
     wanted = {key: value for key, value in sent.items() if key not in DATE_FIELDS}
     wanted["phase"] = page.phase if status_of(status) == current else status
-    state = pages.state_of(page)
+    state = pages.state_of(pages.row_of(page))
     position = STATUS_ORDER_FLOW.index(status_of(status))
     for later_status, name in DATE_OF_STATUS.items():
         owned = STATUS_ORDER_FLOW.index(later_status)
