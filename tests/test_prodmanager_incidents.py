@@ -6,6 +6,7 @@ import pytest
 
 from argus_lite import db
 from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote, PageScope, PageService
+from argus_lite.prodmanager.auth import NOT_A_TOKEN
 from tests.factories import make_incident
 
 PM = "/prodmanager/api/incident"
@@ -108,7 +109,7 @@ def test_writes_need_a_token(pm):
     for path in ("create", "1/update", "1/comment", "1/delete"):
         assert pm.post(f"{PM}/{path}", FIELDS, extra_environ={"HTTP_AUTHORIZATION": ""}, status=403).json == FORBIDDEN
     assert pm.post(f"{PM}/create", FIELDS, extra_environ={"HTTP_AUTHORIZATION": "Bearer nonsense"},
-                   status=401).json == {"message": "Token validation failed", "reasons": {"token": ["Invalid token."]}}
+                   status=401).json == {"message": "Token validation failed", "reasons": {"token": [NOT_A_TOKEN]}}
     assert pm.get(PM, extra_environ={"HTTP_AUTHORIZATION": "Bearer nonsense"}, status=401)   # reads too (§1.2)
     assert table_counts() == before
 

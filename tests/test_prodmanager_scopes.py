@@ -7,6 +7,7 @@ from argus_lite import db
 from argus_lite.models import Event, IncidentTag, PageIncident, PageScope, PageService, Tag
 from argus_lite.models.pages import HIDDEN, INTERNAL
 from argus_lite.testing import serve_in_thread
+from argus_lite.prodmanager.auth import NOT_A_TOKEN
 from tests.factories import make_incident
 from tests.racing import race, race_each
 
@@ -165,7 +166,7 @@ def test_writes_need_a_token(pm, kind):  # reference §1.2
     for path in ("create", "1/update", "1/delete"):
         assert pm.post(f"{PM}/{kind}/{path}", {"name": "DC02"}, extra_environ=ANONYMOUS, status=403).json == FORBIDDEN
     assert pm.post(f"{PM}/{kind}/create", {"name": "DC02"}, extra_environ={"HTTP_AUTHORIZATION": "Bearer nonsense"},
-                   status=401).json == {"message": "Token validation failed", "reasons": {"token": ["Invalid token."]}}
+                   status=401).json == {"message": "Token validation failed", "reasons": {"token": [NOT_A_TOKEN]}}
     assert everything() == before
 
 

@@ -19,7 +19,9 @@ TOKEN_FAILED = "Token validation failed"
 # are base64url: ProdManager refuses its own tokens whose name or description holds "~" or ">".
 PATTERN = r"(\w+)\s+([a-zA-Z0-9_=]+\.[a-zA-Z0-9_=]+\.[a-zA-Z0-9_\-\+\/=]+)"
 JWT_HEADER = re.compile(r"(\w+)\s+([a-zA-Z0-9_=-]+\.[a-zA-Z0-9_=-]+\.[a-zA-Z0-9_\-\+\/=]+)")
-KEY_REFUSALS = {TokenUnknown: "Invalid token.", TokenExpired: "Token has expired.",
+NOT_A_TOKEN = f"Token has not the right format or type. expected : {PATTERN}"
+# A key that names no argus_lite token is, for a ProdManager client, a header that holds no JWT.
+KEY_REFUSALS = {TokenUnknown: NOT_A_TOKEN, TokenExpired: "Token has expired.",
                 UserInactive: "User inactive or deleted."}
 
 
@@ -54,14 +56,14 @@ def caller_of_header(header):
         return caller_of_key(credentials)
     found = JWT_HEADER.match(header)
     if found is None:
-        raise token_refused(f"Token has not the right format or type. expected : {PATTERN}")
+        raise token_refused(NOT_A_TOKEN)
     return caller_of_jwt(found.group(2))
 
 
 def caller_of_key(key):
     """FACE-11: an argus_lite token names its user, who may do everything the face offers."""
     if not key.isascii() or " " in key:
-        raise token_refused("Invalid token.")
+        raise token_refused(NOT_A_TOKEN)
     try:
         user = tokens.authenticate(key, tokens.token_lifetime(web.settings()), times.now())
     except TokenRefused as refusal:
