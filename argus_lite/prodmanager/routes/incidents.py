@@ -20,6 +20,10 @@ LEVEL_RANK = {level: SEVERITY_ORDER.index(name) for level, name in serialize.SEV
 DATE_OF_STATUS = {"investigating": "investigating_at", "stable": "monitoring_at", "resolved": "resolved_at"}
 DATE_FIELDS = {"investigating_at": "investigation_date", "monitoring_at": "stable_date",
                "resolved_at": "resolve_date"}
+WORKFLOW = ["active", "investigating", "stable", "resolved"]          # the order "later status" means
+FORM_FIELD = {"scope": "scope", "service": "service", "title": "name", "body": "description",
+              "external_reference": "external_reference", "external_link": "external_link", "level": "severity",
+              "start_time": "start_impact_date", **DATE_FIELDS}
 
 
 def install(route):
@@ -122,14 +126,16 @@ def update_incident(incident_pk):
 
 
 def wanted_changes(page, form, values, status):
-    sent = {name: value for name, value in values.items() if value is not None or form.given(PM_FIELD[name])}
+    """The core.pages fields the update changes: those sent (a blank one clears), the phase unless the
+    status is the phase's own, and the dates of reference §1.4's rule."""
+    sent = {name: value for name, value in values.items() if value is not None or form.given(FORM_FIELD[name])}
     current = serialize.STATUS_OF_PHASE[page.phase]
     wanted = {key: value for key, value in sent.items() if key not in DATE_FIELDS}
     wanted["phase"] = page.phase if status_of(status) == current else status
     state = pages.state_of(pages.row_of(page))
-    position = STATUS_ORDER_FLOW.index(status_of(status))
+    position = WORKFLOW.index(status_of(status))
     for later_status, name in DATE_OF_STATUS.items():
-        owned = STATUS_ORDER_FLOW.index(later_status)
+        owned = WORKFLOW.index(later_status)
         if owned > position:
             wanted[name] = None
         elif name in sent:
@@ -137,12 +143,6 @@ def wanted_changes(page, form, values, status):
         elif owned == position and state[name] is None:
             wanted[name] = times.now()
     return wanted
-
-
-STATUS_ORDER_FLOW = ["active", "investigating", "stable", "resolved"]
-PM_FIELD = {"scope": "scope", "service": "service", "title": "name", "body": "description",
-            "external_reference": "external_reference", "external_link": "external_link", "level": "severity",
-            "start_time": "start_impact_date", **DATE_FIELDS}
 
 
 def status_of(phase):
