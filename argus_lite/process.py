@@ -9,8 +9,9 @@ A module's globals are shared by every app and thread of a process. argus_lite k
 - the cursor-signing key of each database URL, cached by secret.signing_key (F-4);
 - compiled SQL: the text of each db.Prepared per backend, the incident list's page statements per set of
   filter terms (query.StatementCache), the status-page list and count statements per set of filters
-  (core.pages.list_statement, count_statement), the parsed stored filters of notify.outbox.rule_of. These follow from
-  the backend and the query alone, not from which database is open, so they outlive a change of app;
+  (core.pages.list_statement, count_statement), the parsed stored filters of notify.outbox.rule_of. These
+  follow from the backend and the query alone, not from which database is open, so they outlive a change
+  of app;
 - per request rather than per process: the app's Settings, put into every request's environ under
   SETTINGS_KEY by web.enter_request and read back by web.settings().
 
