@@ -99,6 +99,8 @@ def test_twig_subset(text, expected):
     ("{{ 1234567.891|number_format }}|{{ 1234567.891|number_format(2) }}|{{ 1234.5|number_format(1, ',', '.') }}",
      "1,234,568|1,234,567.89|1.234,5"),
     ("{{ -0.5|number_format }}", "-1"),
+    ("{{ (10 ** 30)|number_format(0, '', '') }}|{{ (10 ** 30 + 0.5)|round > 10 ** 29 }}",
+     "1000000000000000000000000000000|1"),
     ("{{ 'a b&c/d'|url_encode }}|{{ {'q': 'a b', 'n': 1}|url_encode }}", "a%20b%26c%2Fd|q=a%20b&n=1"),
     ("{{ items|merge(['w'])|join }}|{{ hash|merge({'b': 3, 'c': 4})|join }}", "xyzw|134"),
     ("{{ text|reverse }}|{{ items|reverse|join }}", "dlrow olleh|zyx"),

@@ -4,7 +4,7 @@ import datetime
 import re
 import urllib.parse
 from collections.abc import Mapping
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from jinja2 import Undefined
 
@@ -13,6 +13,8 @@ from argus_lite.core.outcomes import TemplateRefused
 OUTPUT_LIMIT = 100_000
 INTEGER_BITS_LIMIT = 4_096
 DECIMALS_LIMIT = 20
+# Enough digits for any integer a template can make (INTEGER_BITS_LIMIT) and DECIMALS_LIMIT decimals.
+DECIMAL_DIGITS = Context(prec=1300)
 
 
 def as_text(value):
@@ -245,7 +247,8 @@ def round_number(value, precision=0, method="common"):
 
 def rounded(value, places, rounding):
     try:
-        return Decimal(as_text(value) or "0").quantize(Decimal(1).scaleb(-places), rounding=rounding)
+        number = Decimal(as_text(value) or "0")
+        return number.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=DECIMAL_DIGITS)
     except InvalidOperation:
         raise TemplateRefused(f"{as_text(value)[:40]!r} is not a number that rounds") from None
 
