@@ -199,6 +199,19 @@ def test_integers_are_bounded():
         twig("{% set n = 10 ** 1000 %}{{ n * n * n * n * n }}")
 
 
+def test_a_render_stops_after_its_time():
+    """Each `in` scans 100,000 words; 9,000 of them take far longer than RENDER_SECONDS."""
+    words = {"words": [str(n) for n in range(100_000)]}
+    with pytest.raises(TemplateRefused, match="takes longer than 1 s to render"):
+        twig("{% for i in range(1, 9000) %}{% if 'none' in words %}!{% endif %}{% endfor %}", words)
+
+
+def test_replace_takes_a_bounded_number_of_pairs():
+    pairs = {"pairs": {str(n): "x" for n in range(101)}}
+    with pytest.raises(TemplateRefused, match="at most 100 pairs"):
+        twig("{{ 'abc'|replace(pairs) }}", pairs)
+
+
 def test_shared_lists_do_not_blow_up_when_printed_or_joined():
     doubling = "{% set a = [1] %}" + "{% set a = [a, a] %}" * 60
     assert twig(doubling + "{{ a }}|{{ a|length }}|{{ a|join('') }}") == "Array|2|ArrayArray"

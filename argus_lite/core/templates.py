@@ -14,7 +14,10 @@ it makes on the way (by ~, +, *, a filter, range()) hold at most OUTPUT_LIMIT (1
 all its loops together run at most ITERATION_LIMIT (10,000) times; an integer it makes by * or ** has at
 most twig.INTEGER_BITS_LIMIT (4,096) bits; arrays are not compared (lists that hold one another twice make
 a deep comparison exponential). Each bound is checked before the work it bounds where the work itself
-would be the harm."""
+would be the harm. Work that stays within them can still add up (a test of 'x' in a long list in every run
+of a loop), so a render also stops after RENDER_SECONDS (1 s), checked at every filter, operator, lookup,
+comparison, loop iteration and piece of output."""
+import time
 from collections.abc import Mapping
 
 from jinja2 import TemplateSyntaxError, Undefined, nodes, pass_context
@@ -27,6 +30,7 @@ from argus_lite.core.outcomes import TemplateRefused
 from argus_lite.core.twig import OUTPUT_LIMIT, as_text, bounded
 
 ITERATION_LIMIT = 10_000
+RENDER_SECONDS = 1.0
 REASON_LIMIT = 200
 
 TWIG = "twig"
@@ -42,8 +46,10 @@ def render(engine, text, variables):
     """The message the template makes of variables (a dict: Cachet's template_vars with `incident` on top,
     see cachet_variables), or TemplateRefused; nothing else escapes."""
     template = compiled(engine, text)
+    environment = template.environment
+    environment.start_clock()
     try:
-        return joined_output(template.generate(variables))
+        return joined_output(environment, template.generate(variables))
     except TemplateRefused:
         raise
     except Exception as error:  # the template is the client's code: whatever fails in it is a refusal
@@ -73,9 +79,10 @@ def compiled(engine, text):
         raise TemplateRefused(reason_of(error)) from error
 
 
-def joined_output(pieces):
+def joined_output(environment, pieces):
     out, size = [], 0
     for piece in pieces:
+        environment.require_time()
         size += len(piece)
         if size > OUTPUT_LIMIT:
             raise TemplateRefused(f"the rendered message is longer than {OUTPUT_LIMIT} characters")
@@ -91,21 +98,37 @@ def reason_of(error):
 
 
 class TwigEnvironment(SandboxedEnvironment):
-    """One per template: it carries the render's loop budget."""
+    """One per template: it carries the render's loop budget and clock."""
 
     intercepted_binops = frozenset(["+", "*", "**", "%"])
 
     def __init__(self):
         # Twig drops the newline after a block tag and keeps the template's last newline.
         super().__init__(autoescape=False, trim_blocks=True, keep_trailing_newline=True, finalize=as_text)
-        self.filters = {**twig.FILTERS, "_loop": loop_items, "_concat": twig.concat,
-                        "_comparable": twig.comparable}
+        timed_filters = {**twig.FILTERS, "_concat": twig.concat, "_comparable": twig.comparable}
+        self.filters = {name: self.timed(function) for name, function in timed_filters.items()}
+        self.filters["_loop"] = loop_items
         self.tests = {name: test for name, test in self.tests.items() if name in twig.SAFE_TESTS}
         self.tests.update(twig.TESTS)
         self.globals = {"range": twig.twig_range, "null": None}
         self.iterations_left = ITERATION_LIMIT
+        self.deadline = None
+
+    def start_clock(self):
+        self.deadline = time.monotonic() + RENDER_SECONDS
+
+    def require_time(self):
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TemplateRefused(f"the template takes longer than {RENDER_SECONDS:g} s to render")
+
+    def timed(self, function):
+        def timed_function(*args, **kwargs):
+            self.require_time()
+            return function(*args, **kwargs)
+        return timed_function
 
     def call_binop(self, context, operator, left, right):
+        self.require_time()
         if operator == "%" and isinstance(left, str):
             raise TemplateRefused("% formats no strings; use ~ to join text")
         if operator == "*":
@@ -119,6 +142,7 @@ class TwigEnvironment(SandboxedEnvironment):
 
     def getitem(self, obj, key):
         """Twig reads a.b and a['b'] alike: a key of a mapping, an index of a list; nothing of Python's."""
+        self.require_time()
         if isinstance(obj, Mapping):
             return obj[key] if key in obj else self.undefined(obj=obj, name=key)
         if isinstance(key, str) and key.startswith("_"):
@@ -154,7 +178,13 @@ def loop_items(context, value, as_pairs):
     environment.iterations_left -= len(items)
     if environment.iterations_left < 0:
         raise TemplateRefused(f"the template's loops run more than {ITERATION_LIMIT} times")
-    return items
+    return timed_items(environment, items)
+
+
+def timed_items(environment, items):
+    for item in items:
+        environment.require_time()
+        yield item
 
 
 REFUSED_TAGS = {nodes.Macro: "macro", nodes.CallBlock: "call", nodes.Import: "import",

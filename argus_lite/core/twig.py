@@ -13,6 +13,7 @@ from argus_lite.core.outcomes import TemplateRefused
 OUTPUT_LIMIT = 100_000
 INTEGER_BITS_LIMIT = 4_096
 DECIMALS_LIMIT = 20
+REPLACE_PAIRS_LIMIT = 100
 # Enough digits for any integer a template can make (INTEGER_BITS_LIMIT) and DECIMALS_LIMIT decimals.
 DECIMAL_DIGITS = Context(prec=1300)
 
@@ -173,6 +174,8 @@ def replace(value, search, replacement=None):
     pairs = {as_text(k): as_text(v) for k, v in search.items()} if isinstance(search, Mapping) \
         else {as_text(search): as_text(replacement)}
     pairs = {k: v for k, v in pairs.items() if k}
+    if len(pairs) > REPLACE_PAIRS_LIMIT:
+        raise TemplateRefused(f"replace takes at most {REPLACE_PAIRS_LIMIT} pairs")
     if not pairs:
         return text
     growth = sum(text.count(k) * len(v) for k, v in pairs.items())
