@@ -148,8 +148,8 @@ def test_source_names_and_type_names_that_are_taken(source):  # SRC-2, SRC-3, SR
 
 
 # FACE-5, FACE-9: raised only for scopes and services, which the Argus API never writes; the ProdManager face
-# answers them (tests/test_prodmanager_scopes.py).
-STATUS_PAGE_OUTCOMES = {outcomes.NameTaken, outcomes.StillInUse}
+# answers them (tests/test_prodmanager_scopes.py). FACE-14: only Cachet incident templates are refused.
+STATUS_PAGE_OUTCOMES = {outcomes.NameTaken, outcomes.StillInUse, outcomes.TemplateRefused}
 
 
 def test_the_argus_face_answers_every_outcome():

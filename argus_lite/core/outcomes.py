@@ -105,3 +105,12 @@ class StillInUse(DomainError):
     def __init__(self, kind, pk):
         super().__init__(kind, pk)
         self.kind, self.pk = kind, pk
+
+
+class TemplateRefused(DomainError):
+    """FACE-14: an incident template that does not compile, names an engine we cannot run (Blade), or fails
+    while rendering; reason says why in words fit for the client."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
