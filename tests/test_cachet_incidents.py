@@ -513,3 +513,14 @@ def test_a_cachet_incident_shows_through_the_prodmanager_face(cachet):
     assert (shown["status"], shown["description"], shown["scope"], shown["service"]) == (
         "stable", "Slow pages", None, None)
     assert "Watching it" in [event["content"] for event in shown["events"]]
+
+
+def test_an_update_that_moves_no_count_keeps_the_counts_right(cachet):
+    """FACE-13: page_count follows a whole-row save that changes no counted column (sql/ 0005)."""
+    api, token = cachet
+    pk = create(cachet, status=1)
+    create(cachet, status=1)
+    api.patch_json(f"{API}/incidents/{pk}", {"name": "Renamed", "stickied": True}, headers=token)
+    api.patch_json(f"{API}/incidents/{pk}", {"status": 4}, headers=token)
+    assert api.get("/prodmanager/api/incident", headers=token).headers["x-total"] == "2"
+    assert api.get("/prodmanager/api/incident?status=resolved", headers=token).headers["x-total"] == "1"

@@ -130,7 +130,7 @@ class Fields:
 
     def unknown_choice(self, name):
         """A field naming something this face holds none of yet (templates, components): Laravel's `exists`."""
-        if self.given(name):
+        if self.given(name) and self.values[name] != []:
             self.refuse(name, f"The selected {attribute(name)} is invalid.")
 
     def check(self):

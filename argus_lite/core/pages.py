@@ -509,7 +509,8 @@ def edit_update(page, update, changes, actor):
     now = times.now()
     status, message = changes.get("status", update.status), changes.get("message", update.content)
     PageNote.update(status=status, content=message, updated=now).where(PageNote.id == update.id).execute()
-    event = events.store(page.incident_id, actor.id, "OTH", now, now, f"Update {update.id} edited: {message}"[:events.DESCRIPTION_MAX])
+    text = f"Update {update.id} edited: {message}"[:events.DESCRIPTION_MAX]
+    event = events.store(page.incident_id, actor.id, "OTH", now, now, text)
     return [event, *sync_phase(page, actor)]
 
 

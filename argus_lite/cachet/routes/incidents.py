@@ -2,7 +2,7 @@
 PUT or PATCH) and destroy."""
 from ... import times, web
 from ...core import changes, pages
-from .. import answers, auth, readers, serialize
+from .. import auth, readers, serialize
 from ..readers import Fields
 
 FILTERS = ("name", "status", "occurs_after", "occurs_before", "occurs_on")
