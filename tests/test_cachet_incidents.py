@@ -2,12 +2,12 @@
 updates as a Cachet client sends and reads them, and the same incidents through the Argus and ProdManager
 APIs.
 
-Ported from cachethq/core tests/Feature/Api: 28 of IncidentTest.php's assertions-carrying cases (listing,
-paging, sorting, filtering by name/status/occurred date, show, include=updates, create, update, delete,
-authentication, visibility) and 17 of IncidentUpdateTest.php's (list, paging, sorts, status filter, show,
-include=incident, create, update, delete, another incident's update). Left out with what they need: meta
-(3), components and groups (5), templates (2), token abilities (9), GeneralTest's ping and version are
-covered here too."""
+Ported from cachethq/core tests/Feature/Api: 28 of IncidentTest.php's 41 cases (listing, paging, sorting,
+filtering by name, status and occurred date, show, include=updates, create, update, delete, authentication,
+visibility) and 20 of IncidentUpdateTest.php's 23 (list, paging, sorts, status filter, show,
+include=incident, create, update, delete, another incident's update, hidden and authenticated incidents).
+Left out, with what they need: meta (4), components and groups (5), a template that exists (1), token
+abilities (3 + 3). GeneralTest's ping and version are here too."""
 import datetime
 
 import pytest
@@ -400,6 +400,16 @@ def test_updates_of_an_incident_guests_may_not_see_are_a_bare_404(cachet):
     add_update(cachet, pk)
     assert api.get(f"{API}/incidents/{pk}/updates", status=404).json == {"message": ""}
     assert len(api.get(f"{API}/incidents/{pk}/updates", headers=token).json["data"]) == 1
+
+
+def test_updates_of_a_hidden_incident_are_not_listed_or_shown(cachet):
+    api, token = cachet
+    pk = create(cachet)
+    update = add_update(cachet, pk)
+    set_page(pk, visibility=2)
+    api.get(f"{API}/incidents/{pk}/updates", status=404)
+    api.get(f"{API}/incidents/{pk}/updates/{update}", status=404)
+    api.get(f"{API}/incidents/{pk}/updates", headers=token, status=404)
 
 
 def test_cannot_write_an_incident_update_if_not_authenticated(cachet):
