@@ -17,7 +17,7 @@ from tests.factories import make_incident, make_source, make_user
 
 START = "2026-11-23T10:00:00+01:00"
 ONE = "/incidents/<incident_pk:int>"
-World = collections.namedtuple("World", "client kari nav incident other heard published")
+World = collections.namedtuple("World", "client kari nav incident other heard published update")
 
 # (method, path after /api/<version>) -> who sends which body; each stores at least one event.
 DRIVEN = {
@@ -46,6 +46,19 @@ FACE_DRIVEN = {
     ("POST", f"{PM}/<incident_pk:int>/update"): lambda w: (w.kari, {**PM_FIELDS, "status": "resolved"}),
     ("POST", f"{PM}/<incident_pk:int>/comment"): lambda w: (w.kari, {"comment": "on it", "internal": "true"}),
 }
+# The Cachet 3.x face (FACE-4, reference §2.4-§2.5): JSON bodies, on the published incident and its update.
+CACHET = "/cachet/api/incidents"
+CACHET_UPDATE = f"{CACHET}/<incident_pk:int>/updates/<update_pk:int>"
+CACHET_DRIVEN = {
+    ("POST", CACHET): lambda w: (w.kari, {"name": "Database down", "message": "Unreachable", "status": 1}),
+    ("PUT", f"{CACHET}/<incident_pk:int>"): lambda w: (w.kari, {"status": 4}),
+    ("PATCH", f"{CACHET}/<incident_pk:int>"): lambda w: (w.kari, {"name": "Database slow", "stickied": True}),
+    ("POST", f"{CACHET}/<incident_pk:int>/updates"): lambda w: (w.kari, {"status": 2, "message": "Found it"}),
+    ("PUT", CACHET_UPDATE): lambda w: (w.kari, {"message": "Edited"}),
+    ("PATCH", CACHET_UPDATE): lambda w: (w.kari, {"status": 4}),
+    ("DELETE", CACHET_UPDATE): lambda w: (w.kari, None),
+}
+FACE_DRIVEN.update(CACHET_DRIVEN)
 EVENT_ROUTES = [(method, f"/api/{version}{path}") for version in ("v1", "v2") for method, path in DRIVEN
                 if version == "v2" or path not in V2_ONLY] + list(FACE_DRIVEN)
 
@@ -61,6 +74,7 @@ POST /notificationprofiles/filterpreview
 POST /prodmanager/api/incident/<incident_pk:int>/delete
 POST /prodmanager/api/(scope|service)/(create|<[a-z]+_pk:int>/(update|delete))
 POST /prodmanager/api/token/create
+DELETE /cachet/api/incidents/<incident_pk:int>
 """
 
 
@@ -79,37 +93,48 @@ def world(database_url):
     web.listeners(application).add(lambda told: heard.append((told, db.db.in_transaction())))
     client = webtest.TestApp(application)
     kari, nav = make_user("kari", email="kari@example.org"), make_source("nav-trd", "nav")
-    subscribe_to_everything(client, kari, nav, pages_source())
+    subscribe_to_everything(client, kari, nav, *pages_sources())
     with db.db.connection_context():
         PageScope.create(name="DC01"), PageService.create(name="web")
     published = client.post(f"{PM}/create", PM_FIELDS, headers={"Authorization": f"Bearer {kari.token}"})
+    published_pk = int(published.location.rsplit("/", 1)[1])
+    update = client.post_json(f"{CACHET}/{published_pk}/updates", {"status": 1, "message": "Looking"},
+                              headers={"Authorization": f"Bearer {kari.token}"}).json["data"]["id"]
     with db.db.connection_context():
         Outbox.delete().execute()                   # the tests count what their own request queued
     heard.clear()
     yield World(client, kari, nav, make_incident(nav, tags=["room=b201"]), make_incident(nav), heard,
-                int(published.location.rsplit("/", 1)[1]))
+                published_pk, int(update))
     db.db.obj.close_all()
 
 
-def subscribe_to_everything(client, caller, source, face_source):
+def subscribe_to_everything(client, caller, source, *face_sources):
     """A profile over the caller's synced email selecting every event of the sources' incidents (N-2)."""
     v2 = "/api/v2/notificationprofiles"
     timeslot = client.post_json(f"{v2}/timeslots/", {"name": "always", "time_recurrences": [
         {"days": [1, 2, 3, 4, 5, 6, 7], "all_day": True}]}, headers=caller.headers).json
     filter_ = client.post_json(f"{v2}/filters/", {"name": "all", "filter_string": (
-        '{"sourceSystemIds": [%d, %d], "tags": []}' % (source.source.id, face_source.id))}, headers=caller.headers).json
+        '{"sourceSystemIds": %s, "tags": []}' % [source.source.id, *(face.id for face in face_sources)])},
+        headers=caller.headers).json
     destinations = [d["pk"] for d in client.get(f"{v2}/destinations/", headers=caller.headers).json]
     client.post_json(f"{v2}/", {"timeslot": timeslot["pk"], "filters": [filter_["pk"]],
                                 "destinations": destinations}, headers=caller.headers)
 
 
-def pages_source():
-    """FACE-3: the ProdManager face's own source system."""
+def pages_sources():
+    """FACE-3: the publishing faces' own source systems."""
     with db.db.connection_context():
-        return core_pages.face_source("prodmanager")
+        return [core_pages.face_source(face) for face in core_pages.PUBLISHING_FACES]
 
 
 def send(world, method, rule, status):
+    if (method, rule) in CACHET_DRIVEN:
+        caller, body = CACHET_DRIVEN[(method, rule)](world)
+        path = rule.replace("<incident_pk:int>", str(world.published)).replace("<update_pk:int>", str(world.update))
+        headers = {"Authorization": f"Bearer {caller.token}"}
+        if body is None:
+            return world.client.request(path, method=method, headers=headers, status=status)
+        return getattr(world.client, f"{method.lower()}_json")(path, body, headers=headers, status=status)
     if (method, rule) in FACE_DRIVEN:
         caller, form = FACE_DRIVEN[(method, rule)](world)
         path = rule.replace("<incident_pk:int>", str(world.published))

@@ -145,12 +145,12 @@ def test_scripts_run_names_the_port_it_serves_on(tmp_path):
 
 
 def test_migrate_makes_the_sources_of_the_enabled_faces(migrated, empty_database_url):
-    """FACE-3: the ProdManager face writes as its own source, made once by migrate."""
+    """FACE-3: the ProdManager and Cachet faces write as their own sources, made once by migrate."""
     assert run(migrated, "migrate").returncode == 0                        # a second run makes no second one
     db.open_database(migrated)
     with db.db.connection_context():
-        sources = [(s.name, s.type_id, s.user.username) for s in SourceSystem.select()]
-    assert sources == [("prodmanager", "prodmanager", "prodmanager")]
+        sources = [(s.name, s.type_id, s.user.username) for s in SourceSystem.select().order_by(SourceSystem.id)]
+    assert sources == [("prodmanager", "prodmanager", "prodmanager"), ("cachet", "cachet", "cachet")]
 
 
 def test_a_switched_off_face_gets_no_source(empty_database_url):

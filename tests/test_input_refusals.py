@@ -198,7 +198,9 @@ def test_path_ids_in_every_route_are_bounded(api, end_user, parts):
         path = re.sub(r"<\w+:int>", "9223372036854775808", route.rule)
         path = re.sub(r"<\w+(:path)?>", "a=1", path)
         answer = refused(api, route.method, path, {}, end_user, status=404)
-        face_404 = prodmanager_answers.NOT_FOUND if route.rule.startswith("/prodmanager/") else {"detail": "Not found."}
+        face_404 = (prodmanager_answers.NOT_FOUND if route.rule.startswith("/prodmanager/") else
+                    {"message": f"The route {path.lstrip('/')} could not be found."} if route.rule.startswith("/cachet/")
+                    else {"detail": "Not found."})
         assert answer == face_404, route.rule           # FACE-10: each face answers its own 404
 
 

@@ -21,14 +21,15 @@ RESOLVED, REPORTED = "resolved", "reported"
 AFFECTED = {"scope": PageScope, "service": PageService}           # FACE-5: kind -> model; kind is the tag key
 # The fields of a published incident as a face changes them; "resolved_at" is the incident's end_time.
 FIELDS = ("title", "body", "phase", "level", "scope", "service", "start_time", "created", "investigating_at",
-          "monitoring_at", "resolved_at", "external_reference", "external_link", "visibility")
+          "monitoring_at", "resolved_at", "external_reference", "external_link", "visibility", "stickied",
+          "notifications", "published_at")
 PHASE_DATES = {"investigating_at", "monitoring_at"}
-TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "resolved_at"}
+TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "resolved_at", "published_at"}
 
 
 # The face's own source (FACE-3) -----------------------------------------------------------------
 
-PUBLISHING_FACES = ("prodmanager",)
+PUBLISHING_FACES = ("prodmanager", "cachet")
 
 
 def face_source(face):
@@ -116,7 +117,8 @@ def state_of(row):
             "investigating_at": row.investigating_at, "monitoring_at": row.monitoring_at,
             "resolved_at": row.end_time if row.phase == RESOLVED else None,
             "external_reference": row.external_reference, "external_link": row.external_link,
-            "visibility": row.visibility}
+            "visibility": row.visibility, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
+            "published_at": row.published_at}
 
 
 def row_of(page):
@@ -133,10 +135,13 @@ def row_of(page):
 PAGE_COLUMNS = (PageIncident.incident, PageIncident.phase, PageIncident.start_time, PageIncident.body,
                 PageIncident.external_reference, PageIncident.external_link, PageIncident.investigating_at,
                 PageIncident.monitoring_at, PageIncident.created, PageIncident.visibility, PageIncident.scope,
-                PageIncident.service, Incident.description, PageIncident.level, Incident.end_time)
+                PageIncident.service, Incident.description, PageIncident.level, Incident.end_time,
+                PageIncident.updated, PageIncident.stickied, PageIncident.notifications, PageIncident.guid,
+                PageIncident.published_at)
 PageRow = collections.namedtuple("PageRow", (
     "incident_id", "phase", "start_time", "body", "external_reference", "external_link", "investigating_at",
-    "monitoring_at", "created", "visibility", "scope_id", "service_id", "title", "level", "end_time"))
+    "monitoring_at", "created", "visibility", "scope_id", "service_id", "title", "level", "end_time", "updated",
+    "stickied", "notifications", "guid", "published_at"))
 NoteRow = collections.namedtuple("NoteRow", ("incident_id", "kind", "is_public", "content", "created"))
 PAGE_BY_PK = Prepared(lambda incident_pk: (
     PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
@@ -258,6 +263,34 @@ def notes_of(incident_pks, show_internal):
     return found
 
 
+# Sorted pages (Cachet 3.x: FACE-6, FACE-13) -----------------------------------------------------
+
+SORTS = {"id": PageIncident.incident, "title": Incident.description, "created": PageIncident.created,
+         "phase": rank(PageIncident.phase, {phase: position for position, phase in enumerate(PHASES)})}
+
+
+def sorted_page(filters, show_internal, order, offset, limit):
+    """One page of PageRow in the order asked: filters title_contains (any case), phase (a list),
+    started_after and started_before (µs, both inclusive); order [(SORTS key, descending)], then by pk."""
+    query = (PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
+             .join(Incident))
+    visible = PageIncident.visibility.in_([PUBLIC, INTERNAL]) if show_internal else PageIncident.visibility == PUBLIC
+    conditions = [visible]
+    if filters.get("title_contains"):
+        conditions.append(Incident.description.contains(filters["title_contains"]))       # any case, % escaped
+    if filters.get("phase"):
+        conditions.append(PageIncident.phase.in_(filters["phase"]))
+    if filters.get("started_after") is not None:
+        conditions.append(PageIncident.start_time >= filters["started_after"])
+    if filters.get("started_before") is not None:
+        conditions.append(PageIncident.start_time <= filters["started_before"])
+    ordering = []
+    for key, descending in order:
+        ordering.append(SORTS[key].desc() if descending else SORTS[key].asc())
+    query = query.where(*conditions).order_by(*ordering, PageIncident.incident).limit(limit).offset(offset)
+    return tuples_of(PageRow, db.db.execute(query))
+
+
 # Publishing (FACE-3, FACE-4, FACE-5) ------------------------------------------------------------
 
 def publish_new(face, values, actor):
@@ -280,11 +313,14 @@ def publish_new(face, values, actor):
                         external_link=values.get("external_link"),
                         investigating_at=values.get("investigating_at"), monitoring_at=values.get("monitoring_at"),
                         created=now, updated=now, visibility=values.get("visibility", PUBLIC), level=values["level"],
-                        scope=affected["scope"], service=affected["service"])
+                        scope=affected["scope"], service=affected["service"], guid=str(uuid.uuid4()),
+                        stickied=values.get("stickied", False), notifications=values.get("notifications", False),
+                        published_at=values.get("published_at"))
     page.save(force_insert=True)
     page.incident = incident
     if phase == RESOLVED:
         stored += enter_phase(page, RESOLVED, values.get("resolved_at") or now, actor, now)
+        page.save()
     add_note(incident.id, None, "created", False, json.dumps(state_of(row_of(page))), now)
     return page, stored
 
@@ -307,7 +343,8 @@ def change(page, changes, actor):
     for kind in AFFECTED:
         if kind in differing:
             stored.append(replace_affected(page, kind, changes[kind], actor, now))
-    for name in ("body", "external_reference", "external_link", "investigating_at", "monitoring_at", "visibility"):
+    for name in ("body", "external_reference", "external_link", "investigating_at", "monitoring_at", "visibility",
+                 "stickied", "notifications", "published_at"):
         if name in differing:
             setattr(page, name, changes[name])
             if not (name in PHASE_DATES and "phase" in differing):    # said by the phase's own event
@@ -422,6 +459,76 @@ def comment(page, text, is_public, actor):
     event = events.store(page.incident_id, actor.id, "OTH", now, now, text)
     add_note(page.incident_id, event.id, "comment", is_public, text, now)
     return [event]
+
+
+# Updates: notes with a phase (Cachet 3.x, reference §2.5) --------------------------------------
+# An update is a public comment note with the position of its phase in PHASES as status; it shares its
+# incident's visibility (FACE-7). Every write makes the incident's phase the newest update's.
+
+UpdateRow = collections.namedtuple("UpdateRow", ("id", "incident_id", "status", "content", "created", "updated"))
+UPDATE_COLUMNS = (PageNote.id, PageNote.incident, PageNote.status, PageNote.content, PageNote.created,
+                  PageNote.updated)
+UPDATE_SORTS = {"id": PageNote.id, "status": PageNote.status, "created": PageNote.created}
+
+
+def updates_of(incident_pk, statuses, order, offset, limit):
+    """One page of the incident's UpdateRow; statuses: a list that selects (empty: all); order as
+    sorted_page's, over UPDATE_SORTS, then by id."""
+    conditions = [PageNote.incident == incident_pk, PageNote.status.is_null(False)]
+    if statuses:
+        conditions.append(PageNote.status.in_(statuses))
+    ordering = [UPDATE_SORTS[key].desc() if descending else UPDATE_SORTS[key].asc() for key, descending in order]
+    query = (PageNote.select(*[column.alias(label) for column, label in zip(UPDATE_COLUMNS, UpdateRow._fields)])
+             .where(*conditions).order_by(*ordering, PageNote.id).limit(limit).offset(offset))
+    return tuples_of(UpdateRow, db.db.execute(query))
+
+
+def find_update(incident_pk, update_pk):
+    """The UpdateRow of that incident and pk, or None (an update of another incident is none)."""
+    if not -BIGINT_MAX <= update_pk <= BIGINT_MAX:
+        return None
+    query = (PageNote.select(*[column.alias(label) for column, label in zip(UPDATE_COLUMNS, UpdateRow._fields)])
+             .where(PageNote.id == update_pk, PageNote.incident == incident_pk, PageNote.status.is_null(False)))
+    found = tuples_of(UpdateRow, db.db.execute(query))
+    return found[0] if found else None
+
+
+def add_update(page, status, message, actor):
+    """A new update: an OTH event with its message, the note, and the incident's phase synced. Returns
+    (its pk, stored events)."""
+    now = times.now()
+    event = events.store(page.incident_id, actor.id, "OTH", now, now, message)
+    note_pk = PageNote.insert(incident=page.incident_id, event=event.id, kind="comment", is_public=True,
+                              content=message, created=now, updated=now, status=status).execute()
+    return note_pk, [event, *sync_phase(page, actor)]
+
+
+def edit_update(page, update, changes, actor):
+    """changes: status and/or message. The event says the update as it now reads (Argus events are never
+    edited); the incident's phase is synced."""
+    now = times.now()
+    status, message = changes.get("status", update.status), changes.get("message", update.content)
+    PageNote.update(status=status, content=message, updated=now).where(PageNote.id == update.id).execute()
+    text = f"Update {update.id} edited: {message}"[:events.DESCRIPTION_MAX]
+    event = events.store(page.incident_id, actor.id, "OTH", now, now, text)
+    return [event, *sync_phase(page, actor)]
+
+
+def delete_update(page, update, actor):
+    """The note goes (its event stays: Argus events are never deleted); the phase follows the newest
+    update left, if any."""
+    now = times.now()
+    PageNote.delete().where(PageNote.id == update.id).execute()
+    event = events.store(page.incident_id, actor.id, "OTH", now, now, f"Update {update.id} deleted")
+    return [event, *sync_phase(page, actor)]
+
+
+def sync_phase(page, actor):
+    """Cachet's SyncIncidentStatus: the phase of the newest update (by created, then id)."""
+    newest = updates_of(page.incident_id, [], [("created", True), ("id", True)], 0, 1)
+    if not newest or PHASES[newest[0].status] == page.phase:
+        return []
+    return change(page, {"phase": PHASES[newest[0].status]}, actor)
 
 
 def add_note(incident_pk, event_pk, kind, is_public, content, now):

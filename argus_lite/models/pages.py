@@ -38,6 +38,10 @@ class PageIncident(BaseModel):
     level = SmallIntegerField(default=5)        # the incident's, repeated (kept by a trigger on incident)
     scope = ForeignKeyField(PageScope, null=True, backref="incidents")
     service = ForeignKeyField(PageService, null=True, backref="incidents")
+    stickied = BooleanField(default=False)      # Cachet (sql/ 0005)
+    notifications = BooleanField(default=False)
+    guid = CharField(max_length=36, null=True)
+    published_at = TimestampField(null=True)
 
 
 class PageCount(BaseModel):
@@ -61,3 +65,5 @@ class PageNote(BaseModel):
     is_public = BooleanField(default=False)
     content = TextField()
     created = TimestampField()
+    status = SmallIntegerField(null=True)       # a Cachet incident update's: the index of its phase
+    updated = TimestampField(null=True)

@@ -1,0 +1,18 @@
+"""The Cachet 3.x API (reference §2, FACE-1…FACE-15) under /cachet/api: ping, version, status, incidents
+and their updates, over the same incidents as the Argus API."""
+from .. import web
+from . import answers
+from .routes import general, incidents, updates
+
+
+def route(app, path, method, handler, model=""):
+    """One route under /cachet/api, answered as Cachet (answers.render); model names what its 404 says
+    was not found ("Incident")."""
+    app.route(answers.PREFIX + path, method, handler, skip=[web.render_json], apply=[answers.render],
+              **{"cachet.model": model})
+
+
+def install(app, settings):
+    for module in (general, incidents, updates):
+        module.install(lambda *args, **kwargs: route(app, *args, **kwargs))
+    web.add_error_face(app, answers.FACE_PREFIX, answers.bottle_error)

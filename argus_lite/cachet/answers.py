@@ -1,0 +1,121 @@
+"""Cachet 3.x answers (FACE-10, reference §2.1): JSON:API documents as application/vnd.api+json, Laravel's
+error shapes ({"message", "errors"} 422, {"message"} otherwise), and the one table from the core's outcomes
+to them."""
+import functools
+import json
+import logging
+import traceback
+
+import bottle
+
+from ..core.outcomes import NotFound
+from ..errors import ApiError
+
+log = logging.getLogger("argus_lite")
+
+FACE_PREFIX = "/cachet"
+PREFIX = "/cachet/api"
+JSON_API = "application/vnd.api+json"
+UNAUTHENTICATED = "Unauthenticated."
+SERVER_ERROR = "Server Error"
+MODELS = {"incident": "Incident", "update": "Update"}
+
+
+class Refused(Exception):
+    """A body Laravel's validation refuses: errors is {field: [message, ...]}, answered 422."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def validation_failed(errors):
+    """Laravel's ValidationException: the first message, and how many more there are."""
+    messages = [message for field_messages in errors.values() for message in field_messages]
+    more = len(messages) - 1
+    summary = messages[0] + (f" (and {more} more error{'s' if more > 1 else ''})" if more else "")
+    return ApiError(422, {"message": summary, "errors": errors})
+
+
+def message(status, text):
+    return ApiError(status, {"message": text})
+
+
+def unauthenticated():
+    return message(401, UNAUTHENTICATED)
+
+
+def not_found(model, pk):
+    """A route binding that found nothing (findOrFail)."""
+    return message(404, f"No query results for model [Cachet\\Models\\{MODELS[model]}] {pk}")
+
+
+def answer(outcome):
+    if isinstance(outcome, Refused):
+        return validation_failed(outcome.errors)
+    if isinstance(outcome, NotFound):
+        return not_found(outcome.kind if outcome.kind in MODELS else "incident", outcome.pk)
+    raise TypeError(f"no Cachet answer for {outcome!r}")
+
+
+def encode(body):
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def render(callback):
+    """Plugin of every Cachet route, in place of web.render_json: a dict is a JSON:API document; None an
+    empty 204; a refusal or outcome its Laravel answer (application/json); anything else is a bug: logged,
+    answered Laravel's 500."""
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        content_type = JSON_API
+        try:
+            result = callback(*args, **kwargs)
+        except (Refused, NotFound) as outcome:
+            result, content_type = error_body(answer(outcome)), "application/json"
+        except ApiError as error:
+            result, content_type = error_body(error), "application/json"
+        except bottle.HTTPResponse:
+            raise
+        except Exception:
+            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path,
+                      traceback.format_exc())
+            result, content_type = error_body(message(500, SERVER_ERROR)), "application/json"
+        if result is None:
+            bottle.response.status = 204
+            return b""
+        bottle.response.content_type = content_type
+        return encode(result)
+
+    return wrapper
+
+
+def error_body(error):
+    bottle.response.status = error.status
+    for name, value in error.headers.items():
+        bottle.response.set_header(name, value)
+    return error.body
+
+
+def bottle_error(error):
+    """Errors bottle raises itself under /cachet (no route, wrong method, a body too large), as Laravel
+    words them."""
+    status = error.status_code
+    path = bottle.request.path.lstrip("/")
+    if status == 404:
+        text = f"The route {path} could not be found."
+    elif status == 405:
+        allowed = error.headers.get("Allow", "") if error.headers else ""
+        text = f"The {bottle.request.method} method is not supported for route {path}. Supported methods: " \
+               f"{', '.join(sorted(filter(None, allowed.split(','))))}."
+    elif status >= 500:
+        if error.traceback:
+            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, error.traceback)
+        text = SERVER_ERROR
+    elif status == 413:
+        text = "The POST data is too large."
+    else:
+        text = error.body if isinstance(error.body, str) else ""
+    bottle.response.content_type = "application/json"
+    return encode({"message": text})

@@ -1,0 +1,143 @@
+"""Cachet 3.x incidents (reference §2.3, §2.4; FACE-4…FACE-9): list, show, store, update (a partial one,
+PUT or PATCH) and destroy."""
+from ... import times, web
+from ...core import changes, pages
+from .. import auth, readers, serialize
+from ..readers import Fields
+
+FILTERS = ("name", "status", "occurs_after", "occurs_before", "occurs_on")
+SORTS = {"name": "title", "status": "phase", "id": "id", "created_at": "created"}
+INCLUDES = ("updates",)
+NAME_MAX = 255
+LEVEL = 5                   # Cachet has no severity: its incidents are Argus's least urgent (docs/deviations.md)
+INCLUDED_UPDATES_MAX = 1000
+
+
+def install(route):
+    route("/incidents", "GET", list_incidents)
+    route("/incidents/<incident_pk:int>", "GET", show_incident, "incident")
+    route("/incidents", "POST", store_incident)
+    for method in ("PUT", "PATCH"):
+        route("/incidents/<incident_pk:int>", method, update_incident, "incident")
+    route("/incidents/<incident_pk:int>", "DELETE", destroy_incident, "incident")
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+def list_filters():
+    """The pages.sorted_page filters of filter[...]; a value that selects nothing (an unknown status, a date
+    that is not one) selects no incident, as the SQL Laravel builds does."""
+    given = readers.query_filters(FILTERS)
+    filters = {"title_contains": given.get("name")}
+    if "status" in given:
+        statuses = [text.strip() for text in given["status"].split(",")]
+        filters["phase"] = [pages.PHASES[int(text)] for text in statuses if text in ("0", "1", "2", "3", "4")]
+        if not filters["phase"]:
+            return None
+    bounds = {"started_after": given.get("occurs_after"), "started_before": given.get("occurs_before")}
+    for name, text in bounds.items():
+        if text is not None:
+            moment = readers.parse_date(text)
+            if moment is None:
+                return None
+            filters[name] = times.to_us(moment)
+    if "occurs_on" in given:
+        day = readers.day_bounds(given["occurs_on"])
+        if day is None:
+            return None
+        after, before = day
+        filters["started_after"] = max(filters.get("started_after") or after, after)
+        filters["started_before"] = min(filters.get("started_before") or before, before)
+    return filters
+
+
+def list_incidents():
+    show_internal = auth.caller() is not None
+    filters = list_filters()
+    order = [(SORTS[name], descending) for name, descending in readers.query_sort(SORTS, ["-created_at"])]
+    includes = readers.query_includes(INCLUDES)
+    number, size = readers.page_and_size()
+    rows = [] if filters is None else pages.sorted_page(filters, show_internal, order, (number - 1) * size, size + 1)
+    shown, included = [], []
+    for row in rows[:size]:
+        thing, others = with_includes(row, includes)
+        shown.append(thing)
+        included += others
+    return serialize.page(shown, len(rows) > size, number, size, included)
+
+
+def with_includes(row, includes):
+    """The incident's object with the relationships asked for, and the objects they name."""
+    thing, included = serialize.incident(row), []
+    if "updates" in includes:
+        updates = [serialize.update(update) for update in
+                   pages.updates_of(row.incident_id, [], [("id", False)], 0, INCLUDED_UPDATES_MAX)]
+        serialize.related(thing, "updates", updates)
+        included += updates
+    return thing, included
+
+
+def show_incident(incident_pk):
+    includes = readers.query_includes(INCLUDES)
+    row = pages.get(incident_pk, show_internal=auth.caller() is not None)
+    thing, included = with_includes(row, includes)
+    return serialize.single(thing, included)
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+def read_incident(fields, creating):
+    """The core.pages fields of a store (creating) or update body, checked in the order of Cachet's rules
+    (reference §2.4): an update changes only what it sends (a null date: not sent)."""
+    values = {"title": fields.text("name", required=creating, max_length=NAME_MAX)}
+    if creating and not fields.given("message") and not fields.given("template"):
+        fields.refuse("message", "The message field is required when template is not present.")
+        fields.refuse("template", "The template field is required when message is not present.")
+    else:
+        values["body"] = fields.text("message", max_length=web.settings().max_body_bytes)
+        if creating and fields.given("template"):          # this face holds no templates yet
+            fields.text("template")
+            fields.unknown_choice("template")
+    status = fields.status("status", required=creating)
+    if status is not None:
+        values["phase"] = pages.PHASES[status]
+    visible = fields.boolean("visible")
+    values["visibility"] = None if visible is None else (pages.PUBLIC if visible else pages.INTERNAL)
+    values["stickied"], values["notifications"] = fields.boolean("stickied"), fields.boolean("notifications")
+    values["start_time"], values["published_at"] = fields.date("occurred_at"), fields.date("published_at")
+    if creating:
+        for name in ("component_id", "components"):         # nor components
+            fields.unknown_choice(name)
+    if fields.given("meta"):
+        fields.refuse("meta", "The meta field is not supported.")
+    fields.check()
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def store_incident():
+    """Defaults of 3.x: not visible to guests (FACE-7), not stickied, no notifications, published now."""
+    user = auth.require()
+    values = read_incident(Fields(readers.body()), creating=True)
+    values = {"visibility": pages.INTERNAL, "stickied": False, "notifications": False, "published_at": times.now(),
+              "level": LEVEL, **values}
+    with changes.recording(web.settings(), web.listeners()) as unit:
+        page, stored = pages.publish_new(auth.FACE, values, user)
+        unit.add(stored)
+    web.created()
+    return serialize.single(serialize.incident(pages.get(page.incident_id)))
+
+
+def update_incident(incident_pk):
+    user = auth.require()
+    fields = Fields(readers.body())
+    values = read_incident(fields, creating=False)
+    with changes.recording(web.settings(), web.listeners()) as unit:
+        page = pages.locked(incident_pk)
+        unit.add(pages.change(page, values, user))
+    return serialize.single(serialize.incident(pages.get(incident_pk)))
+
+
+def destroy_incident(incident_pk):
+    auth.require()
+    with changes.recording(web.settings(), web.listeners()):
+        pages.delete(pages.locked(incident_pk))
