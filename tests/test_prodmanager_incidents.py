@@ -367,3 +367,13 @@ def test_notification_profiles_match_published_incidents_by_their_scope_tag(data
     with db.db.connection_context():
         assert [row.recipient for row in Outbox.select()] == ["kari@example.org"]
     db.db.obj.close_all()
+
+
+def test_an_update_that_moves_no_total_is_stored(pm):
+    """The page row is saved whole: a change of name or description alone leaves page_count's combination as
+    it was, which the PostgreSQL trigger once refused (two changes of one row in one INSERT)."""
+    pk = create(pm)
+    update(pm, pk, status="active", name="Database still down", description="Primary DB")
+    body = shown(pm, pk)
+    assert (body["name"], body["description"]) == ("Database still down", "Primary DB")
+    assert pm.get(PM).headers["x-total"] == "1"
