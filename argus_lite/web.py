@@ -71,6 +71,34 @@ def add_error_face(app, prefix, render):
     app.config["argus_lite.error_faces"] = (*app.config.get("argus_lite.error_faces", ()), (prefix, render))
 
 
+class Refusal:
+    """What answered_call gives back when the handler did not answer: the body of the error it raised."""
+
+    def __init__(self, body):
+        self.body = body
+
+
+def answered_call(callback, args, kwargs, answered, answer, server_error):
+    """A face's handler called: its result; or, with the response status and headers set, a Refusal with the
+    body of the ApiError it raised, of answer(outcome) for an exception of the classes answered, or of
+    server_error (an ApiError) for any other exception, a bug, logged once."""
+    try:
+        return callback(*args, **kwargs)
+    except answered as outcome:
+        error = answer(outcome)
+    except ApiError as raised:
+        error = raised
+    except bottle.HTTPResponse:
+        raise
+    except Exception:
+        log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, traceback.format_exc())
+        error = server_error
+    bottle.response.status = error.status
+    for name, value in error.headers.items():
+        bottle.response.set_header(name, value)
+    return Refusal(error.body)
+
+
 def answer_with(routes, answered, answer):
     """A face's routes answer as the face says: an exception of the classes answered (its outcomes, its
     refused bodies) raised by one of them is raised again as answer(exception), an ApiError that render_json

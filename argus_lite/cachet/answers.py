@@ -4,10 +4,10 @@ to them."""
 import functools
 import json
 import logging
-import traceback
 
 import bottle
 
+from .. import web
 from ..core.outcomes import NotFound
 from ..errors import ApiError
 
@@ -69,19 +69,10 @@ def render(callback):
 
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
+        result = web.answered_call(callback, args, kwargs, (Refused, NotFound), answer, message(500, SERVER_ERROR))
         content_type = JSON_API
-        try:
-            result = callback(*args, **kwargs)
-        except (Refused, NotFound) as outcome:
-            result, content_type = error_body(answer(outcome)), "application/json"
-        except ApiError as error:
-            result, content_type = error_body(error), "application/json"
-        except bottle.HTTPResponse:
-            raise
-        except Exception:
-            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path,
-                      traceback.format_exc())
-            result, content_type = error_body(message(500, SERVER_ERROR)), "application/json"
+        if isinstance(result, web.Refusal):
+            result, content_type = result.body, "application/json"
         if result is None:
             bottle.response.status = 204
             return b""
@@ -89,13 +80,6 @@ def render(callback):
         return encode(result)
 
     return wrapper
-
-
-def error_body(error):
-    bottle.response.status = error.status
-    for name, value in error.headers.items():
-        bottle.response.set_header(name, value)
-    return error.body
 
 
 def bottle_error(error):

@@ -4,7 +4,6 @@ them. A route names the message of its failures ("Incident update failed") and i
 import functools
 import json
 import logging
-import traceback
 
 import bottle
 
@@ -90,18 +89,9 @@ def render(callback):
 
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
-        try:
-            result = callback(*args, **kwargs)
-        except (Refused, *ANSWERED) as outcome:
-            result = error_body(answer(outcome))
-        except ApiError as error:
-            result = error_body(error)
-        except bottle.HTTPResponse:
-            raise
-        except Exception:
-            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path,
-                      traceback.format_exc())
-            result = error_body(bare(500, SERVER_ERROR))
+        result = web.answered_call(callback, args, kwargs, (Refused, *ANSWERED), answer, bare(500, SERVER_ERROR))
+        if isinstance(result, web.Refusal):
+            result = result.body
         add_headers()
         if result is None:
             return b""
@@ -111,13 +101,6 @@ def render(callback):
         return encode(result)
 
     return wrapper
-
-
-def error_body(error):
-    bottle.response.status = error.status
-    for name, value in error.headers.items():
-        bottle.response.set_header(name, value)
-    return error.body
 
 
 def bottle_error(error):
