@@ -65,7 +65,7 @@ def test_ping_version_and_status(cachet):
     api, _ = cachet
     assert api.get(f"{API}/ping").json == {"data": "Pong!"}
     assert set(api.get(f"{API}/version").json["data"]) == {"version"}
-    assert api.get(f"{API}/status").json == {"data": {"status": "operational", "message": "All Systems Operational"}}
+    assert api.get(f"{API}/status").json == {"data": {"status": "operational", "message": "All systems are operational."}}
 
 
 def test_unknown_paths_and_methods_answer_laravel_json(cachet):

@@ -106,6 +106,75 @@ class Fields:
             return None
         return value
 
+    def choice(self, name, values, required=False):
+        """An integer enum's value (Rule::enum): one of values, as a number or its digits."""
+        wrong_type = f"The selected {attribute(name)} is invalid."
+        if not self.present(name, required, wrong_type):
+            return None
+        value = as_integer(self.values[name])
+        if value not in values:
+            self.refuse(name, wrong_type)
+            return None
+        return value
+
+    def word(self, name, values):
+        """A string enum's value (Rule::enum)."""
+        wrong_type = f"The selected {attribute(name)} is invalid."
+        if not self.present(name, False, wrong_type):
+            return None
+        if self.values[name] not in values:
+            self.refuse(name, wrong_type)
+            return None
+        return self.values[name]
+
+    def integer(self, name, minimum=0, label=None):
+        """Laravel's int and min rules."""
+        label = label or attribute(name)
+        wrong_type = f"The {label} field must be an integer."
+        if not self.present(name, False, wrong_type):
+            return None
+        value = as_integer(self.values[name])
+        if value is None:
+            self.refuse(name, wrong_type)
+        elif value < minimum:
+            self.refuse(name, f"The {label} field must be at least {minimum}.")
+            value = None
+        return value
+
+    def url(self, name):
+        """Laravel's url:http,https."""
+        value = self.text(name, max_length=web.settings().max_body_bytes)
+        if value is not None:
+            parsed = urllib.parse.urlsplit(value)
+            if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in value:
+                self.refuse(name, f"The {attribute(name)} field must be a valid URL.")
+                return None
+        return value
+
+    def mapping(self, name):
+        """A nullable array given as a JSON object ({} for an empty list); None when not sent."""
+        if name not in self.values:
+            return None
+        value = self.values[name]
+        if value is None or value == []:
+            return {} if value == [] else None
+        if not isinstance(value, dict):
+            self.refuse(name, f"The {attribute(name)} field must be an array.")
+            return None
+        return value
+
+    def array(self, name):
+        """A list (Laravel's array rule), or None when not sent."""
+        if not self.given(name):
+            return None
+        value = self.values[name]
+        if isinstance(value, dict) and all(key.isdigit() for key in value):
+            value = list(value.values())
+        if not isinstance(value, list):
+            self.refuse(name, f"The {attribute(name)} field must be an array.")
+            return None
+        return value
+
     def boolean(self, name):
         """Laravel's boolean rule: true, false, 1, 0, "1", "0"."""
         wrong_type = f"The {attribute(name)} field must be true or false."
@@ -136,6 +205,13 @@ class Fields:
     def check(self):
         if self.errors:
             raise Refused(self.errors)
+
+
+def as_integer(value):
+    """An int, or the digits of one (Laravel reads "3" as 3); None otherwise."""
+    if isinstance(value, str) and value.isascii() and value.lstrip("-").isdigit() and len(value) < 19:
+        return int(value)
+    return value if type(value) is int and abs(value) < 2 ** 63 else None
 
 
 def cleaned(value):
