@@ -192,7 +192,8 @@ def test_can_update_a_component_partially(cachet):
     group = group_pk(cachet)
     answer = api.put_json(f"{API}/components/{pk}", {"name": "Updated Component Name", "description": "Updated.",
                                                      "component_group_id": group}, headers=token).json
-    assert (answer["data"]["attributes"]["name"], answer["data"]["attributes"]["order"]) == ("Updated Component Name", 10)
+    attributes = answer["data"]["attributes"]
+    assert (attributes["name"], attributes["order"]) == ("Updated Component Name", 10)
     stored = stored_component(pk)
     assert (stored.name, stored.description, stored.order, stored.enabled, stored.group_id) == (
         "Updated Component Name", "Updated.", 10, False, group)
@@ -229,7 +230,8 @@ def test_guests_see_components_of_guest_groups_and_none_token_holders_all_but_hi
     guest, authenticated, hidden = group_pk(cachet, name="g", visible=True), group_pk(cachet, name="a"), \
         group_pk(cachet, name="h")
     set_group(hidden, visible=2)
-    made = [component_pk(cachet, name=f"c{group}", component_group_id=group) for group in (guest, authenticated, hidden)]
+    made = [component_pk(cachet, name=f"c{group}", component_group_id=group)
+            for group in (guest, authenticated, hidden)]
     alone = component_pk(cachet, name="alone")
     assert ids(api.get(f"{API}/components?per_page=50")) == [made[0], alone]
     assert ids(api.get(f"{API}/components?per_page=50", headers=token)) == [made[0], made[1], alone]
@@ -380,7 +382,8 @@ def test_can_create_an_incident_with_components(cachet, admin):
         headers=token, status=201).json
     pk = int(answer["data"]["id"])
     with db.db.connection_context():
-        pivot = sorted(PageIncidentComponent.select(PageIncidentComponent.component, PageIncidentComponent.component_status)
+        pivot = sorted(PageIncidentComponent.select(PageIncidentComponent.component,
+                                                    PageIncidentComponent.component_status)
                        .where(PageIncidentComponent.incident == pk).tuples())
     assert pivot == [(first, PARTIAL), (second, MAJOR)]
     statuses = {thing["id"]: thing["attributes"]["pivot"]["component_status"]["value"] for thing in answer["included"]}
@@ -468,3 +471,10 @@ def test_system_status_follows_the_components(cachet):
     api.patch_json(f"{API}/components/{made[2]}", {"status": MAJOR}, headers=token)
     assert api.get(f"{API}/status").json["data"] == {"status": "major_outage",
                                                      "message": "Some systems are experiencing major issues."}
+
+
+def test_text_no_database_stores_is_refused(cachet):
+    before = counts()
+    assert component(cachet, 422, name="\ud800").json["errors"] == {"name": ["The name field must be a string."]}
+    assert component(cachet, 422, name="a\x00b").json["errors"] == {"name": ["The name field must be a string."]}
+    assert counts() == before

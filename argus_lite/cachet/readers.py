@@ -9,6 +9,7 @@ import bottle
 
 from .. import times, web
 from ..errors import ApiError
+from ..fields import text_problem
 from .answers import Refused
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 15, 100, 10_000_000
@@ -85,7 +86,7 @@ class Fields:
         if not self.present(name, required, wrong_type):
             return None
         value = self.values[name]
-        if not isinstance(value, str):
+        if not isinstance(value, str) or text_problem(value):     # NUL and lone surrogates: no database takes them
             self.refuse(name, wrong_type)
             return None
         if max_length is not None and len(value) > max_length:

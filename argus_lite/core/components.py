@@ -76,7 +76,8 @@ def shown_to(show_internal):
         return PageComponent.id.is_null(False)
     if show_internal:
         return PageComponentGroup.id.is_null() | (PageComponentGroup.visible != HIDDEN)
-    return (PageComponent.enabled == True) & (PageComponentGroup.id.is_null() | (PageComponentGroup.visible == GUEST))  # noqa: E712
+    guest_group = PageComponentGroup.id.is_null() | (PageComponentGroup.visible == GUEST)
+    return (PageComponent.enabled == True) & guest_group  # noqa: E712
 
 
 def components(cursor):
