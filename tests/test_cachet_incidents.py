@@ -6,8 +6,8 @@ Ported from cachethq/core tests/Feature/Api: 28 of IncidentTest.php's 41 cases (
 filtering by name, status and occurred date, show, include=updates, create, update, delete, authentication,
 visibility) and 20 of IncidentUpdateTest.php's 23 (list, paging, sorts, status filter, show,
 include=incident, create, update, delete, another incident's update, hidden and authenticated incidents).
-Left out, with what they need: meta (4), components and groups (5), a template that exists (1), token
-abilities (3 + 3). GeneralTest's ping and version are here too."""
+Left out, with what they need: meta (4), components and groups (5: ported in test_cachet_components.py),
+a template that exists (1), token abilities (3 + 3). GeneralTest's ping and version are here too."""
 import datetime
 
 import pytest
@@ -65,7 +65,7 @@ def test_ping_version_and_status(cachet):
     api, _ = cachet
     assert api.get(f"{API}/ping").json == {"data": "Pong!"}
     assert set(api.get(f"{API}/version").json["data"]) == {"version"}
-    assert api.get(f"{API}/status").json == {"data": {"status": "operational", "message": "All Systems Operational"}}
+    assert api.get(f"{API}/status").json == {"data": {"status": "operational", "message": "All systems are operational."}}
 
 
 def test_unknown_paths_and_methods_answer_laravel_json(cachet):

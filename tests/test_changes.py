@@ -63,7 +63,8 @@ EVENT_ROUTES = [(method, f"/api/{version}{path}") for version in ("v1", "v2") fo
                 if version == "v2" or path not in V2_ONLY] + list(FACE_DRIVEN)
 
 # Write routes that store no event: tokens, tag links (TAG-4), ack expiration (EV-5), sources, settings,
-# ProdManager scopes and services (a rename moves the incidents' tags without events: core.affected.change).
+# ProdManager scopes and services and Cachet components and groups (a rename moves the incidents' tags
+# without events: core.affected.change, core.components.change).
 NO_EVENTS = r"""
 POST /token-auth|/auth/logout|/refresh-token|/auth/refresh-token
 POST|PUT|PATCH|DELETE /incidents/<incident_pk:int>/(acks/<ack_pk:int>|tags|tags/<tag_text:path>)
@@ -75,6 +76,8 @@ POST /prodmanager/api/incident/<incident_pk:int>/delete
 POST /prodmanager/api/(scope|service)/(create|<[a-z]+_pk:int>/(update|delete))
 POST /prodmanager/api/token/create
 DELETE /cachet/api/incidents/<incident_pk:int>
+POST /cachet/api/(components|component-groups)
+PUT|PATCH|DELETE /cachet/api/(components/<component_pk:int>|component-groups/<group_pk:int>)
 """
 
 

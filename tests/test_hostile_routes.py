@@ -24,7 +24,11 @@ BODY_KEYS = ["name", "type", "username", "password", "base_url", "start_time", "
              # the ProdManager face (reference §1.4, §1.5, §1.2)
              "scope", "service", "severity", "status", "start_impact_date", "investigation_date", "stable_date",
              "resolve_date", "external_reference", "external_link", "comment", "internal", "secret",
-             "permission", "not_before_date", "expiration_date"]
+             "permission", "not_before_date", "expiration_date",
+             # the Cachet face (reference §2.4, §2.5)
+             "message", "visible", "component_id", "component_status", "components", "id", "description",
+             "link", "order", "enabled", "component_group_id", "meta", "collapsed", "order_column",
+             "order_direction"]
 FACE_QUERY_NAMES = ["page", "per_page", "status", "severity", "scope", "service", "external_reference",
                     "impact_before", "impact_after"]
 ID_TEXTS = ["4", "0", "-1", "01", "+1", " 1", "1.0", "1e3", "0x1", "9223372036854775807",
@@ -157,6 +161,9 @@ def seed(api, end_user, source):
         PageScope.create(name="DC01"), PageService.create(name="web")
     api.post("/prodmanager/api/incident/create", {"name": "Database down", "severity": "high", "scope": "1",
                                                   "service": "1"}, headers=end_user.headers, status=302)
+    cachet = {"Authorization": f"Bearer {end_user.token}"}
+    api.post_json("/cachet/api/component-groups", {"name": "Platform", "visible": True}, headers=cachet)
+    api.post_json("/cachet/api/components", {"name": "API", "component_group_id": 1}, headers=cachet)
 
 
 def test_no_route_answers_5xx_or_keeps_a_refused_write(api, wsgi_app, admin, end_user, source):

@@ -18,7 +18,7 @@ PREFIX = "/cachet/api"
 JSON_API = "application/vnd.api+json"
 UNAUTHENTICATED = "Unauthenticated."
 SERVER_ERROR = "Server Error"
-MODELS = {"incident": "Incident", "update": "Update"}
+MODELS = {"incident": "Incident", "update": "Update", "component": "Component", "component_group": "ComponentGroup"}
 
 
 class Refused(Exception):

@@ -31,8 +31,9 @@ def user_of_header(header):
         return None
 
 
-def require():
-    """Writes: the caller, or Laravel's 401."""
+def require(ability=None):
+    """Writes: the caller, or Laravel's 401. ability names the Sanctum ability the write needs
+    ("components.manage"); every token holds them all for now."""
     found = caller()
     if found is None:
         raise answers.unauthenticated()

@@ -9,6 +9,7 @@ import bottle
 
 from .. import times, web
 from ..errors import ApiError
+from ..fields import text_problem
 from .answers import Refused
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 15, 100, 10_000_000
@@ -85,7 +86,7 @@ class Fields:
         if not self.present(name, required, wrong_type):
             return None
         value = self.values[name]
-        if not isinstance(value, str):
+        if not isinstance(value, str) or text_problem(value):     # NUL and lone surrogates: no database takes them
             self.refuse(name, wrong_type)
             return None
         if max_length is not None and len(value) > max_length:
@@ -103,6 +104,75 @@ class Fields:
             value = int(value)
         if type(value) is not int or not 0 <= value <= 4:
             self.refuse(name, wrong_type)
+            return None
+        return value
+
+    def choice(self, name, values, required=False):
+        """An integer enum's value (Rule::enum): one of values, as a number or its digits."""
+        wrong_type = f"The selected {attribute(name)} is invalid."
+        if not self.present(name, required, wrong_type):
+            return None
+        value = as_integer(self.values[name])
+        if value not in values:
+            self.refuse(name, wrong_type)
+            return None
+        return value
+
+    def word(self, name, values):
+        """A string enum's value (Rule::enum)."""
+        wrong_type = f"The selected {attribute(name)} is invalid."
+        if not self.present(name, False, wrong_type):
+            return None
+        if self.values[name] not in values:
+            self.refuse(name, wrong_type)
+            return None
+        return self.values[name]
+
+    def integer(self, name, minimum=0, label=None):
+        """Laravel's int and min rules."""
+        label = label or attribute(name)
+        wrong_type = f"The {label} field must be an integer."
+        if not self.present(name, False, wrong_type):
+            return None
+        value = as_integer(self.values[name])
+        if value is None:
+            self.refuse(name, wrong_type)
+        elif value < minimum:
+            self.refuse(name, f"The {label} field must be at least {minimum}.")
+            value = None
+        return value
+
+    def url(self, name):
+        """Laravel's url:http,https."""
+        value = self.text(name, max_length=web.settings().max_body_bytes)
+        if value is not None:
+            parsed = urllib.parse.urlsplit(value)
+            if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in value:
+                self.refuse(name, f"The {attribute(name)} field must be a valid URL.")
+                return None
+        return value
+
+    def mapping(self, name):
+        """A nullable array given as a JSON object ({} for an empty list); None when not sent."""
+        if name not in self.values:
+            return None
+        value = self.values[name]
+        if value is None or value == []:
+            return {} if value == [] else None
+        if not isinstance(value, dict):
+            self.refuse(name, f"The {attribute(name)} field must be an array.")
+            return None
+        return value
+
+    def array(self, name):
+        """A list (Laravel's array rule), or None when not sent."""
+        if not self.given(name):
+            return None
+        value = self.values[name]
+        if isinstance(value, dict) and all(key.isdigit() for key in value):
+            value = list(value.values())
+        if not isinstance(value, list):
+            self.refuse(name, f"The {attribute(name)} field must be an array.")
             return None
         return value
 
@@ -136,6 +206,13 @@ class Fields:
     def check(self):
         if self.errors:
             raise Refused(self.errors)
+
+
+def as_integer(value):
+    """An int, or the digits of one (Laravel reads "3" as 3); None otherwise."""
+    if isinstance(value, str) and value.isascii() and value.lstrip("-").isdigit() and len(value) < 19:
+        return int(value)
+    return value if type(value) is int and abs(value) < 2 ** 63 else None
 
 
 def cleaned(value):

@@ -1,10 +1,12 @@
 """Cachet 3.x JSON:API documents (reference §2.1, §2.4, §2.5, FACE-6, FACE-12): incidents and updates as
 {"id": "<pk>", "type", "attributes"}, relationships and `included` only for what was asked, lists with
 simple-page links and meta; timestamps {"human", "string"} in the server zone."""
+import json
+
 import bottle
 
 from .. import times, web
-from ..core import pages
+from ..core import components, pages
 
 STATUS_LABELS = ("Reported", "Investigating", "Identified", "Watching", "Fixed")        # FACE-4, by phase
 UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400), ("day", 86400), ("hour", 3600),
@@ -98,3 +100,39 @@ def deduplicated(things):
             seen.add((thing["type"], thing["id"]))
             found.append(thing)
     return found
+
+
+COMPONENT_LABELS = {1: "Operational", 2: "Performance issues", 3: "Partial outage", 4: "Major outage",
+                    5: "Unknown", 6: "Under maintenance"}                   # ComponentStatusEnum's labels
+
+
+def component_status(number):
+    return {"human": COMPONENT_LABELS[number], "value": number}
+
+
+def meta_of(text):
+    return json.loads(text) if text else {}
+
+
+def component(row, with_meta=False, pivot_status=None):
+    """A core.components.ComponentRow as a JSON:API object; pivot: the status an incident gives it."""
+    attributes = {
+        "id": row.id, "name": row.name, "description": row.description, "link": row.link, "order": row.order,
+        "status": component_status(row.status), "latest_status": component_status(components.latest_status(row)),
+        "enabled": bool(row.enabled), "created": timestamp(row.created), "updated": timestamp(row.updated)}
+    if with_meta:
+        attributes["meta"] = meta_of(row.meta)
+    if pivot_status is not None:
+        attributes["pivot"] = {"component_status": component_status(pivot_status)}
+    return {"id": str(row.id), "type": "components", "attributes": attributes}
+
+
+def component_group(row, with_meta=False):
+    """A core.components.GroupRow as a JSON:API object."""
+    attributes = {
+        "id": row.id, "name": row.name, "order": row.order, "order_column": row.order_column,
+        "order_direction": row.order_direction, "collapsed": row.collapsed, "visible": row.visible,
+        "created": timestamp(row.created), "updated": timestamp(row.updated)}
+    if with_meta:
+        attributes["meta"] = meta_of(row.meta)
+    return {"id": str(row.id), "type": "componentGroups", "attributes": attributes}

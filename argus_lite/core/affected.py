@@ -85,20 +85,20 @@ def change(kind, thing, name, description):
         raise NameTaken(kind, name) from None
     thing.name, thing.description = name, description
     if name != old_name:
-        retag(kind, thing, old_name)
+        users = PageIncident.select(PageIncident.incident).where(getattr(PageIncident, kind) == thing.id)
+        retag(kind, users, name, old_name)
     return thing
 
 
-def retag(kind, thing, old_name):
-    """FACE-5: the `<kind>=<old_name>` links of the incidents using thing go to `<kind>=<thing.name>`, a
+def retag(kind, users, name, old_name):
+    """FACE-5: the `<kind>=<old_name>` links of users (a select of incident pks) go to `<kind>=<name>`, a
     shared row made if needed (an incident with both keeps one link); the old row goes once unused."""
     old_tag = Tag.get_or_none((Tag.key == kind) & (Tag.value == old_name))
     if old_tag is None:
         return
-    users = PageIncident.select(PageIncident.incident).where(getattr(PageIncident, kind) == thing.id)
     moving = (IncidentTag.tag == old_tag.id) & IncidentTag.incident.in_(users)
     if IncidentTag.select(IncidentTag.id).where(moving).exists():
-        new_tag_pk = incidents.make_tag(kind, thing.name)
+        new_tag_pk = incidents.make_tag(kind, name)
         tagged_already = IncidentTag.select(IncidentTag.incident).where(IncidentTag.tag == new_tag_pk)
         IncidentTag.update(tag=new_tag_pk).where(moving & IncidentTag.incident.not_in(tagged_already)).execute()
         IncidentTag.delete().where(moving).execute()

@@ -12,7 +12,8 @@ from .. import db, times
 from ..db import Prepared
 from ..models import Acknowledgement, Event, Incident, IncidentTag, Outbox, SourceSystem, Tag, User
 from ..models.base import tuples_of
-from ..models.pages import PHASES, PUBLIC, INTERNAL, PageCount, PageIncident, PageNote, PageScope, PageService
+from ..models.pages import (PHASES, PUBLIC, INTERNAL, PageCount, PageIncident, PageIncidentComponent, PageNote,
+                            PageScope, PageService)
 from . import events, incidents, users
 from .outcomes import NotFound
 from ..fields import BIGINT_MAX
@@ -537,7 +538,8 @@ def add_note(incident_pk, event_pk, kind, is_public, content, now):
 
 
 def delete(page):
-    """FACE-9: the incident with its events, acks, tag links, page row, notes and outbox messages."""
+    """FACE-9: the incident with its events, acks, tag links, page row, notes, outbox messages and the
+    components it affects (their links)."""
     incident_pk = page.incident_id
     event_pks = Event.select(Event.id).where(Event.incident == incident_pk)
     Outbox.delete().where(Outbox.event.in_(event_pks)).execute()
@@ -545,5 +547,6 @@ def delete(page):
     Acknowledgement.delete().where(Acknowledgement.incident == incident_pk).execute()
     Event.delete().where(Event.incident == incident_pk).execute()
     IncidentTag.delete().where(IncidentTag.incident == incident_pk).execute()
+    PageIncidentComponent.delete().where(PageIncidentComponent.incident == incident_pk).execute()
     PageIncident.delete().where(PageIncident.incident == incident_pk).execute()
     Incident.delete().where(Incident.id == incident_pk).execute()

@@ -1,7 +1,7 @@
 """Status-page rows beside incidents (FACE-4, FACE-5, FACE-7): what a face publishes, what it affects, and
 the notes it shows."""
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, CompositeKey, ForeignKeyField,
-                    SmallIntegerField, TextField)
+                    IntegerField, SmallIntegerField, TextField)
 
 from .base import BaseModel, TimestampField
 from .incidents import Event, Incident
@@ -67,3 +67,42 @@ class PageNote(BaseModel):
     created = TimestampField()
     status = SmallIntegerField(null=True)       # a Cachet incident update's: the index of its phase
     updated = TimestampField(null=True)
+
+
+class PageComponentGroup(BaseModel):
+    """A Cachet component group (sql/ 0006): visible as ResourceVisibilityEnum, collapsed 0-2."""
+    id = AutoField()
+    name = CharField(max_length=255, unique=True)
+    order = IntegerField(default=0)
+    order_column = CharField(max_length=16, null=True)
+    order_direction = CharField(max_length=4, null=True)
+    collapsed = SmallIntegerField(default=0)
+    visible = SmallIntegerField(default=INTERNAL)
+    meta = TextField(null=True)                 # a JSON object
+    created = TimestampField()
+    updated = TimestampField()
+
+
+class PageComponent(BaseModel):
+    """A Cachet component (FACE-5): its own status 1-6 (ComponentStatusEnum), shown only when enabled."""
+    id = AutoField()
+    name = CharField(max_length=255, unique=True)
+    description = TextField(null=True)
+    link = TextField(null=True)
+    status = SmallIntegerField(default=5)
+    order = IntegerField(default=0)
+    enabled = BooleanField(default=True)
+    group = ForeignKeyField(PageComponentGroup, null=True, backref="components")
+    meta = TextField(null=True)
+    created = TimestampField()
+    updated = TimestampField()
+
+
+class PageIncidentComponent(BaseModel):
+    """A component an incident affects, with the status it gives it (null: none)."""
+    incident = ForeignKeyField(Incident, backref="page_components")
+    component = ForeignKeyField(PageComponent, backref="page_incidents")
+    component_status = SmallIntegerField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("incident", "component")

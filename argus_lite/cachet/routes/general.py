@@ -1,7 +1,12 @@
-"""GET /ping, /version and /status (reference §2.3). The status is computed from components, which this
-face does not hold yet: with none, Cachet says all systems are operational."""
+"""GET /ping, /version and /status (reference §2.3): the status is computed from the components and the
+guest-visible incidents (Cachet's Status::current)."""
+from ...core import components
 
 VERSION = "3.x-dev"
+MESSAGES = {"operational": "All systems are operational.",                      # Cachet's system_status
+            "partial_outage": "Some systems are experiencing issues.",
+            "major_outage": "Some systems are experiencing major issues.",
+            "under_maintenance": "Some systems are under maintenance."}
 
 
 def install(route):
@@ -19,4 +24,5 @@ def show_version():
 
 
 def status():
-    return {"data": {"status": "operational", "message": "All Systems Operational"}}
+    current = components.system_status()
+    return {"data": {"status": current, "message": MESSAGES[current]}}

@@ -1,13 +1,13 @@
 """Cachet 3.x incidents (reference §2.3, §2.4; FACE-4…FACE-9): list, show, store, update (a partial one,
 PUT or PATCH) and destroy."""
 from ... import times, web
-from ...core import changes, pages
-from .. import auth, readers, serialize
+from ...core import changes, components, pages
+from .. import answers, auth, readers, serialize
 from ..readers import Fields
 
 FILTERS = ("name", "status", "occurs_after", "occurs_before", "occurs_on")
 SORTS = {"name": "title", "status": "phase", "id": "id", "created_at": "created"}
-INCLUDES = ("updates",)
+INCLUDES = ("updates", "components", "components.group")
 NAME_MAX = 255
 LEVEL = 5                   # Cachet has no severity: its incidents are Argus's least urgent (docs/deviations.md)
 INCLUDED_UPDATES_MAX = 1000
@@ -58,30 +58,43 @@ def list_incidents():
     includes = readers.query_includes(INCLUDES)
     number, size = readers.page_and_size()
     rows = [] if filters is None else pages.sorted_page(filters, show_internal, order, (number - 1) * size, size + 1)
-    shown, included = [], []
-    for row in rows[:size]:
-        thing, others = with_includes(row, includes)
-        shown.append(thing)
-        included += others
+    shown, included = with_includes(rows[:size], includes)
     return serialize.page(shown, len(rows) > size, number, size, included)
 
 
-def with_includes(row, includes):
-    """The incident's object with the relationships asked for, and the objects they name."""
-    thing, included = serialize.incident(row), []
+def with_includes(rows, includes):
+    """The incidents' objects with the relationships asked for, and the objects they name; the components
+    (and their groups) of a whole page in one query each."""
+    things, included = [serialize.incident(row) for row in rows], []
     if "updates" in includes:
-        updates = [serialize.update(update) for update in
-                   pages.updates_of(row.incident_id, [], [("id", False)], 0, INCLUDED_UPDATES_MAX)]
-        serialize.related(thing, "updates", updates)
-        included += updates
-    return thing, included
+        for thing, row in zip(things, rows):
+            updates = [serialize.update(update) for update in
+                       pages.updates_of(row.incident_id, [], [("id", False)], 0, INCLUDED_UPDATES_MAX)]
+            serialize.related(thing, "updates", updates)
+            included += updates
+    if includes & {"components", "components.group"}:
+        affected = components.of_incidents([row.incident_id for row in rows])
+        groups = (components.groups_of(component.group_id for pairs in affected.values() for component, _ in pairs)
+                  if "components.group" in includes else {})
+        for thing, row in zip(things, rows):
+            objects = []
+            for component, status in affected[row.incident_id]:
+                shown = serialize.component(component, pivot_status=status)
+                if "components.group" in includes:
+                    group = [serialize.component_group(groups[component.group_id])] if component.group_id else []
+                    serialize.related(shown, "group", group, many=False)
+                    included += group
+                objects.append(shown)
+            serialize.related(thing, "components", objects)
+            included += objects
+    return things, included
 
 
 def show_incident(incident_pk):
     includes = readers.query_includes(INCLUDES)
     row = pages.get(incident_pk, show_internal=auth.caller() is not None)
-    thing, included = with_includes(row, includes)
-    return serialize.single(thing, included)
+    things, included = with_includes([row], includes)
+    return serialize.single(things[0], included)
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -106,25 +119,76 @@ def read_incident(fields, creating):
     values["stickied"], values["notifications"] = fields.boolean("stickied"), fields.boolean("notifications")
     values["start_time"], values["published_at"] = fields.date("occurred_at"), fields.date("published_at")
     if creating:
-        for name in ("component_id", "components"):         # nor components
-            fields.unknown_choice(name)
+        values["components"] = read_affected(fields)
     if fields.given("meta"):
         fields.refuse("meta", "The meta field is not supported.")
     fields.check()
     return {name: value for name, value in values.items() if value is not None}
 
 
+def read_affected(fields):
+    """[(component pk, status)] of a store's component_id with component_status (the legacy form) and
+    components[] ({id, status}), as Cachet's rules check them (exists, distinct, ComponentStatusEnum)."""
+    wanted = []
+    if fields.given("component_id"):
+        pk = readers.as_integer(fields.values["component_id"])
+        status = fields.choice("component_status", components.STATUSES)
+        if not fields.given("component_status"):
+            fields.refuse("component_status", "The component status field is required when component id is present.")
+        if pk is None or not components.existing([pk]):
+            fields.refuse("component_id", "The selected component id is invalid.")
+        else:
+            wanted.append((pk, status))
+    elif fields.given("component_status"):
+        fields.choice("component_status", components.STATUSES)
+    items = fields.array("components") or []
+    pks = [readers.as_integer(item.get("id")) if isinstance(item, dict) else None for item in items]
+    known = components.existing([pk for pk in pks if pk is not None])
+    for position, (item, pk) in enumerate(zip(items, pks)):
+        item = item if isinstance(item, dict) else {}
+        name = f"components.{position}"
+        if item.get("id") in (None, ""):
+            fields.refuse(f"{name}.id", f"The {name}.id field is required.")
+        elif pk is None:
+            fields.refuse(f"{name}.id", f"The {name}.id field must be an integer.")
+        elif pks.count(pk) > 1:
+            fields.refuse(f"{name}.id", f"The {name}.id field has a duplicate value.")
+        elif pk not in known:
+            fields.refuse(f"{name}.id", f"The selected {name}.id is invalid.")
+        status = readers.as_integer(item.get("status")) if item.get("status") not in (None, "") else None
+        if item.get("status") in (None, ""):
+            fields.refuse(f"{name}.status", f"The {name}.status field is required.")
+        elif status not in components.STATUSES:
+            fields.refuse(f"{name}.status", f"The selected {name}.status is invalid.")
+        if pk is not None and all(pk != other for other, _ in wanted):
+            wanted.append((pk, status))
+    return wanted
+
+
+def link_components(page, wanted, user):
+    """The components of wanted, held for the write; one a concurrent delete took is refused as unknown."""
+    held = components.held([pk for pk, _ in wanted])
+    gone = [pk for pk, _ in wanted if pk not in held]
+    if gone:
+        raise answers.Refused({"components": ["The selected components are invalid."]})
+    return components.link(page, [(held[pk], status) for pk, status in wanted], user)
+
+
 def store_incident():
     """Defaults of 3.x: not visible to guests (FACE-7), not stickied, no notifications, published now."""
     user = auth.require()
+    includes = readers.query_includes(INCLUDES)
     values = read_incident(Fields(readers.body()), creating=True)
+    wanted = values.pop("components")
     values = {"visibility": pages.INTERNAL, "stickied": False, "notifications": False, "published_at": times.now(),
               "level": LEVEL, **values}
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(auth.FACE, values, user)
         unit.add(stored)
+        unit.add(link_components(page, wanted, user))
     web.created()
-    return serialize.single(serialize.incident(pages.get(page.incident_id)))
+    things, included = with_includes([pages.get(page.incident_id)], includes)
+    return serialize.single(things[0], included)
 
 
 def update_incident(incident_pk):
