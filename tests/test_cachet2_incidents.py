@@ -262,3 +262,10 @@ def test_delete_incident_update(cachet):
     api.delete(f"{API}/incidents/{pk}/updates/{update['id']}", headers=token, status=204)
     assert api.get(f"{API}/incidents/{pk}/updates").json["data"] == []
     api.delete(f"{API}/incidents/{pk}/updates/{update['id']}", headers=token, status=404)
+
+
+def test_a_query_that_is_no_utf8_is_no_field(cachet):
+    api, token = cachet
+    answer = api.post(f"{API}/incidents?name=%FF&status=1&message=x", headers=token, status=400).json
+    assert answer["errors"][0]["meta"]["details"] == ["The name field is required."]
+    assert api.get(f"{API}/incidents?%FF=%FF").json["data"] == []

@@ -151,7 +151,7 @@ def show_update(incident_pk, update_pk):
 
 def fields():
     """Binput: the query string and the body, the body winning."""
-    return Fields({**dict(bottle.request.query.decode("utf-8").items()), **readers.body()})
+    return Fields({**serialize.query_values(), **readers.body()})
 
 
 def read_incident(given, creating):

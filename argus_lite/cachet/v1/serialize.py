@@ -60,6 +60,12 @@ def page(things, total, number, size):
             "previous_page": link(number - 1, size) if number > 1 else None}}}, "data": things}
 
 
+def query_values():
+    """The query string as {name: text}, a value that is no UTF-8 left out."""
+    query = bottle.request.query
+    return {name: value for name in query if (value := query.getunicode(name)) is not None}
+
+
 def link(number, size):
-    query = {**dict(bottle.request.query.decode("utf-8").items()), "page": number, "per_page": size}
+    query = {**query_values(), "page": number, "per_page": size}
     return f"{web.absolute_url(bottle.request.path)}?{urllib.parse.urlencode(query)}"
