@@ -56,7 +56,8 @@ def encode(body):
 
 def bottle_error_as_json(error):
     """Every error bottle raises itself (no route, wrong method, uncaught exception) answers JSON."""
-    for prefix, render in bottle.request.app.config.get("argus_lite.error_faces", ()):
+    faces = bottle.request.app.config.get("argus_lite.error_faces", ())
+    for prefix, render in sorted(faces, key=lambda face: -len(face[0])):     # the longest prefix wins
         if bottle.request.path == prefix or bottle.request.path.startswith(prefix + "/"):
             return render(error)
     bottle.response.content_type = "application/json"

@@ -58,6 +58,17 @@ CACHET_DRIVEN = {
     ("PATCH", CACHET_UPDATE): lambda w: (w.kari, {"status": 4}),
     ("DELETE", CACHET_UPDATE): lambda w: (w.kari, None),
 }
+# Its 2.x dialect (reference §3): the same writes, authenticated by X-Cachet-Token.
+CACHET2 = "/cachet/api/v1/incidents"
+CACHET2_UPDATE = f"{CACHET2}/<incident_pk:int>/updates/<update_pk:int>"
+CACHET2_DRIVEN = {
+    ("POST", CACHET2): lambda w: (w.kari, {"name": "Database down", "message": "Unreachable", "status": 1}),
+    ("PUT", f"{CACHET2}/<incident_pk:int>"): lambda w: (w.kari, {"status": 4}),
+    ("POST", f"{CACHET2}/<incident_pk:int>/updates"): lambda w: (w.kari, {"status": 2, "message": "Found it"}),
+    ("PUT", CACHET2_UPDATE): lambda w: (w.kari, {"message": "Edited"}),
+    ("DELETE", CACHET2_UPDATE): lambda w: (w.kari, None),
+}
+CACHET_DRIVEN.update(CACHET2_DRIVEN)
 FACE_DRIVEN.update(CACHET_DRIVEN)
 EVENT_ROUTES = [(method, f"/api/{version}{path}") for version in ("v1", "v2") for method, path in DRIVEN
                 if version == "v2" or path not in V2_ONLY] + list(FACE_DRIVEN)
@@ -75,7 +86,7 @@ POST /notificationprofiles/filterpreview
 POST /prodmanager/api/incident/<incident_pk:int>/delete
 POST /prodmanager/api/(scope|service)/(create|<[a-z]+_pk:int>/(update|delete))
 POST /prodmanager/api/token/create
-DELETE /cachet/api/incidents/<incident_pk:int>
+DELETE /cachet/api(/v1)?/incidents/<incident_pk:int>
 POST /cachet/api/(components|component-groups)
 PUT|PATCH|DELETE /cachet/api/(components/<component_pk:int>|component-groups/<group_pk:int>)
 """
@@ -134,7 +145,8 @@ def send(world, method, rule, status):
     if (method, rule) in CACHET_DRIVEN:
         caller, body = CACHET_DRIVEN[(method, rule)](world)
         path = rule.replace("<incident_pk:int>", str(world.published)).replace("<update_pk:int>", str(world.update))
-        headers = {"Authorization": f"Bearer {caller.token}"}
+        headers = ({"X-Cachet-Token": caller.token} if rule.startswith("/cachet/api/v1/")
+                   else {"Authorization": f"Bearer {caller.token}"})
         if body is None:
             return world.client.request(path, method=method, headers=headers, status=status)
         return getattr(world.client, f"{method.lower()}_json")(path, body, headers=headers, status=status)

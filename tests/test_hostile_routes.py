@@ -175,7 +175,8 @@ def test_no_route_answers_5xx_or_keeps_a_refused_write(api, wsgi_app, admin, end
         nonlocal sent
         url = f"{path}?{query}" if query else path
         before = snapshot() if method != "GET" else None
-        answer = api.request(url, method=method, headers=caller.headers if caller else {}, expect_errors=True,
+        headers = {**caller.headers, "X-Cachet-Token": caller.token} if caller else {}     # Cachet 2.x's header
+        answer = api.request(url, method=method, headers=headers, expect_errors=True,
                              **({"body": body[0], "content_type": body[1]} if body is not None else {}))
         sent += 1
         if answer.status_int >= 500:

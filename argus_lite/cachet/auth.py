@@ -22,8 +22,14 @@ def caller():
 
 def user_of_header(header):
     word, _, key = header.partition(" ")
-    key = key.strip()
-    if word.lower() not in ("bearer", "token") or not key or not key.isascii() or " " in key:
+    if word.lower() not in ("bearer", "token"):
+        return None
+    return user_of_key(key.strip())
+
+
+def user_of_key(key):
+    """The user an argus_lite token key names, or None."""
+    if not key or not key.isascii() or " " in key:
         return None
     try:
         return tokens.authenticate(key, tokens.token_lifetime(web.settings()), times.now())

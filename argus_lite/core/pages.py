@@ -271,7 +271,7 @@ SORTS = {"id": PageIncident.incident, "title": Incident.description, "created": 
 
 
 def sorted_page(filters, show_internal, order, offset, limit):
-    """One page of PageRow in the order asked: filters title_contains (any case), phase (a list),
+    """One page of PageRow in the order asked: filters title_contains (any case), phase (a list), visibility,
     started_after and started_before (µs, both inclusive); order [(SORTS key, descending)], then by pk."""
     query = (PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
              .join(Incident))
@@ -281,6 +281,8 @@ def sorted_page(filters, show_internal, order, offset, limit):
         conditions.append(Incident.description.contains(filters["title_contains"]))       # any case, % escaped
     if filters.get("phase"):
         conditions.append(PageIncident.phase.in_(filters["phase"]))
+    if filters.get("visibility") is not None:
+        conditions.append(PageIncident.visibility == filters["visibility"])
     if filters.get("started_after") is not None:
         conditions.append(PageIncident.start_time >= filters["started_after"])
     if filters.get("started_before") is not None:

@@ -1,0 +1,71 @@
+"""Cachet 2.4 objects (reference §3.2): incidents flat with their updates, dates Y-m-d H:i:s in the server
+zone, lists with Fractal's pagination meta."""
+import urllib.parse
+
+import bottle
+
+from ... import times, web
+from ...core import pages
+from .. import serialize as v3
+
+HUMAN_STATUS = ("Scheduled", "Investigating", "Identified", "Watching", "Fixed")
+ICONS = ("icon ion-android-calendar", "icon ion-flag oranges", "icon ion-alert-circled reds",
+         "icon ion-eye yellows", "icon ion-checkmark greens")
+
+
+def date(value):
+    if value is None:
+        return None
+    return times.from_us(value).astimezone(times.server_zone()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def incident(row, updates):
+    """A core.pages.PageRow with its UpdateRows (oldest first)."""
+    status = v3.status_of(row.phase)
+    latest = updates[-1] if updates else None
+    latest_status = latest.status if latest else None
+    return {
+        "id": row.incident_id, "component_id": None, "name": row.title, "status": status,
+        "visible": 1 if row.visibility == pages.PUBLIC else 0, "message": row.body or "",
+        "occurred_at": date(row.start_time), "created_at": date(row.created), "updated_at": date(row.updated),
+        "deleted_at": None, "user_id": None, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
+        "is_resolved": status == 4, "human_status": HUMAN_STATUS[status],
+        "latest_update_id": latest.id if latest else None, "latest_status": latest_status,
+        "latest_human_status": HUMAN_STATUS[latest_status] if latest else None,
+        "latest_icon": ICONS[latest_status] if latest else None,
+        "permalink": web.absolute_url(f"/incidents/{row.incident_id}"),
+        "duration": v3.human(times.to_us(times.now()) - row.start_time) if row.start_time else None,
+        "meta": {}, "updates": [update(one) for one in updates]}
+
+
+def update(row):
+    """A core.pages.UpdateRow."""
+    return {"id": row.id, "incident_id": row.incident_id, "status": row.status, "message": row.content,
+            "user_id": None, "created_at": date(row.created), "updated_at": date(row.updated),
+            "human_status": HUMAN_STATUS[row.status],
+            "permalink": web.absolute_url(f"/incidents/{row.incident_id}#update-{row.id}")}
+
+
+def single(thing):
+    return {"data": thing}
+
+
+def page(things, total, number, size):
+    """Fractal's IlluminatePaginatorAdapter meta: totals and the links of the pages beside this one."""
+    pages_total = max((total + size - 1) // size, 1)
+    return {"meta": {"pagination": {
+        "total": total, "count": len(things), "per_page": size, "current_page": number,
+        "total_pages": pages_total, "links": {
+            "next_page": link(number + 1, size) if number < pages_total else None,
+            "previous_page": link(number - 1, size) if number > 1 else None}}}, "data": things}
+
+
+def query_values():
+    """The query string as {name: text}, a value that is no UTF-8 left out."""
+    query = bottle.request.query
+    return {name: value for name in query if (value := query.getunicode(name)) is not None}
+
+
+def link(number, size):
+    query = {**query_values(), "page": number, "per_page": size}
+    return f"{web.absolute_url(bottle.request.path)}?{urllib.parse.urlencode(query)}"

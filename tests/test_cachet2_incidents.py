@@ -1,0 +1,271 @@
+"""The Cachet 2.x dialect under /cachet/api/v1 (faces-reference §3, §5.2; FACE-2, FACE-4, FACE-7, FACE-8,
+FACE-10, FACE-11): incidents and their updates as a 2.x client sends and reads them, and the same incidents
+through the Argus API and the 3.x face.
+
+Ported from cachethq/cachet 2.4 tests/Api: 8 of IncidentTest.php's 12 cases (list, unknown incident,
+unauthorized, no data, create, update, delete, a component id) and all 7 of IncidentUpdateTest.php's (list,
+unknown update, unauthorized, no data, create, update, delete); GeneralTest's ping, version and error page
+(3 of 5). Left out, with what they need: templates (2), meta (2), the 406 of an unacceptable Accept header
+and the status summary (components)."""
+import pytest
+
+from argus_lite import db
+from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote
+
+API = "/cachet/api/v1"
+INCIDENT = {"name": "Foo", "message": "Lorem ipsum dolor sit amet", "status": 1, "visible": 1}
+
+
+@pytest.fixture
+def cachet(api, end_user):
+    return api, {"X-Cachet-Token": end_user.token}
+
+
+def create(cachet, **fields):
+    api, token = cachet
+    return api.post_json(f"{API}/incidents", {**INCIDENT, **fields}, headers=token, status=200).json["data"]["id"]
+
+
+def table_counts():
+    with db.db.connection_context():
+        return [model.select().count() for model in (Incident, Event, IncidentTag, PageIncident, PageNote, Outbox)]
+
+
+def assert_error(answer, status, title):
+    (error,) = answer.json["errors"]
+    assert answer.content_type == "application/json"
+    assert error["status"] == status and error["title"] == title and len(error["id"]) == 36
+    return error
+
+
+# GeneralTest ------------------------------------------------------------------------------------
+
+def test_ping(api):
+    assert api.get(f"{API}/ping").json == {"data": "Pong!"}
+
+
+def test_version(api):
+    answer = api.get(f"{API}/version").json
+    assert answer["data"] == "2.4.0" and answer["meta"]["on_latest"] is True
+
+
+def test_error_page_is_a_2x_error_document_not_the_3x_one(api):
+    error = assert_error(api.get(f"{API}/not-found", status=404), 404, "Not Found")
+    assert error["detail"] == "The requested resource could not be found but may be available again in the future."
+    assert "message" in api.get("/cachet/api/not-found", status=404).json            # 3.x keeps its own
+
+
+@pytest.mark.parametrize("path", ["/schedules", "/metrics", "/subscribers", "/components"])
+def test_what_is_not_held_is_2x_404(api, path):                                      # FACE-15
+    assert_error(api.get(API + path, status=404), 404, "Not Found")
+
+
+def test_wrong_method_is_2x_405(cachet):
+    api, token = cachet
+    assert_error(api.patch_json(f"{API}/incidents/1", {}, headers=token, status=405), 405, "Method Not Allowed")
+
+
+# IncidentTest -----------------------------------------------------------------------------------
+
+def test_get_incidents(cachet):
+    api, _ = cachet
+    pks = [create(cachet, name=f"Incident {number}") for number in range(3)]
+    answer = api.get(f"{API}/incidents").json
+    assert [thing["id"] for thing in answer["data"]] == pks
+    assert answer["meta"]["pagination"] == {"total": 3, "count": 3, "per_page": 20, "current_page": 1,
+                                            "total_pages": 1, "links": {"next_page": None, "previous_page": None}}
+
+
+def test_get_invalid_incident(api):
+    assert_error(api.get(f"{API}/incidents/0", status=404), 404, "Not Found")
+
+
+def test_post_incident_unauthorized(api):
+    before = table_counts()
+    assert_error(api.post_json(f"{API}/incidents", INCIDENT, status=401), 401, "Unauthorized")
+    assert_error(api.post_json(f"{API}/incidents", INCIDENT, headers={"X-Cachet-Token": "nope"}, status=401),
+                 401, "Unauthorized")
+    assert table_counts() == before
+
+
+def test_post_incident_no_data(cachet):
+    api, token = cachet
+    before = table_counts()
+    error = assert_error(api.post_json(f"{API}/incidents", {}, headers=token, status=400), 400, "Bad Request")
+    assert error["detail"] == "The request cannot be fulfilled due to bad syntax."
+    assert "The name field is required." in error["meta"]["details"]
+    assert table_counts() == before
+
+
+def test_post_incident(cachet):
+    api, token = cachet
+    answer = api.post_json(f"{API}/incidents", INCIDENT, headers=token, status=200).json["data"]
+    assert {key: answer[key] for key in INCIDENT} == INCIDENT
+    assert answer["human_status"] == "Investigating" and answer["is_resolved"] is False
+    assert answer["stickied"] is False and answer["notifications"] is True and answer["updates"] == []
+    assert len(answer["created_at"]) == len("2026-01-01 00:00:00")
+    assert api.get(f"{API}/incidents/{answer['id']}").json["data"]["name"] == "Foo"
+
+
+def test_post_incident_defaults_visible_and_reads_the_query_string(cachet):
+    api, token = cachet
+    answer = api.post(f"{API}/incidents?name=Site+down&status=2&message=From+the+query", headers=token).json["data"]
+    assert (answer["name"], answer["status"], answer["visible"], answer["message"]) == \
+        ("Site down", 2, 1, "From the query")
+
+
+def test_post_incident_with_occurred_at(cachet):
+    api, token = cachet
+    answer = api.post_json(f"{API}/incidents", {**INCIDENT, "occurred_at": "2019-01-10 13:00"},
+                           headers=token).json["data"]
+    assert answer["occurred_at"] == "2019-01-10 13:00:00"
+
+
+def test_post_incident_with_a_component_is_refused(cachet):
+    api, token = cachet
+    before = table_counts()
+    error = assert_error(api.post_json(f"{API}/incidents", {**INCIDENT, "component_id": 1}, headers=token,
+                                       status=400), 400, "Bad Request")
+    assert error["meta"]["details"] == ["The selected component id is invalid."]
+    assert table_counts() == before
+
+
+def test_post_incident_bad_status_is_refused(cachet):
+    api, token = cachet
+    before = table_counts()
+    assert_error(api.post_json(f"{API}/incidents", {**INCIDENT, "status": 7}, headers=token, status=400),
+                 400, "Bad Request")
+    assert table_counts() == before
+
+
+def test_put_incident_is_partial(cachet):                                        # FACE-8 deviation
+    api, token = cachet
+    pk = create(cachet)
+    answer = api.put_json(f"{API}/incidents/{pk}", {"name": "Foo"[::-1]}, headers=token, status=200).json["data"]
+    assert (answer["name"], answer["message"], answer["status"]) == ("ooF", INCIDENT["message"], 1)
+    answer = api.put_json(f"{API}/incidents/{pk}", {"status": 4, "visible": 0}, headers=token).json["data"]
+    assert (answer["status"], answer["is_resolved"], answer["visible"]) == (4, True, 0)
+
+
+def test_put_unknown_incident(cachet):
+    api, token = cachet
+    assert_error(api.put_json(f"{API}/incidents/99999", {"name": "x"}, headers=token, status=404), 404, "Not Found")
+
+
+def test_delete_incident(cachet):
+    api, token = cachet
+    pk = create(cachet)
+    assert api.delete(f"{API}/incidents/{pk}", headers=token, status=204).body == b""
+    api.get(f"{API}/incidents/{pk}", status=404)
+    assert table_counts()[0] == 0
+
+
+def test_hidden_incidents_need_a_token(cachet):                                  # FACE-7
+    api, token = cachet
+    hidden = create(cachet, visible=0)
+    shown = create(cachet)
+    assert [thing["id"] for thing in api.get(f"{API}/incidents").json["data"]] == [shown]
+    api.get(f"{API}/incidents/{hidden}", status=404)
+    answer = api.get(f"{API}/incidents", headers=token).json
+    assert [thing["id"] for thing in answer["data"]] == [hidden, shown]
+    answer = api.get(f"{API}/incidents?visible=0", headers=token).json
+    assert [thing["id"] for thing in answer["data"]] == [hidden] and answer["meta"]["pagination"]["total"] == 1
+    assert api.get(f"{API}/incidents?visible=0").json["data"] == []
+
+
+def test_list_filters_sorts_and_pages(cachet):
+    api, _ = cachet
+    pks = [create(cachet, name=f"Incident {number}", status=1 + number % 2) for number in range(5)]
+    answer = api.get(f"{API}/incidents?status=2").json
+    assert [thing["id"] for thing in answer["data"]] == pks[1::2] and answer["meta"]["pagination"]["total"] == 2
+    answer = api.get(f"{API}/incidents?sort=id&order=desc&per_page=2&page=2").json
+    assert [thing["id"] for thing in answer["data"]] == pks[::-1][2:4]
+    pagination = answer["meta"]["pagination"]
+    assert (pagination["total"], pagination["count"], pagination["total_pages"]) == (5, 2, 3)
+    assert "page=3" in pagination["links"]["next_page"] and "page=1" in pagination["links"]["previous_page"]
+    assert api.get(f"{API}/incidents?status=9").json["meta"]["pagination"]["total"] == 0
+
+
+def test_an_incident_made_through_2x_is_seen_by_argus_and_3x(cachet, end_user):
+    api, _ = cachet
+    pk = create(cachet)
+    argus = api.get(f"/api/v2/incidents/{pk}/", headers={"Authorization": f"Token {end_user.token}"}).json
+    assert argus["description"] == "Foo"
+    assert api.get(f"/cachet/api/incidents/{pk}").json["data"]["attributes"]["name"] == "Foo"
+
+
+# IncidentUpdateTest -----------------------------------------------------------------------------
+
+def add_update(cachet, pk, status=2, message="Update!"):
+    api, token = cachet
+    return api.post_json(f"{API}/incidents/{pk}/updates", {"status": status, "message": message},
+                         headers=token, status=200).json["data"]
+
+
+def test_get_incident_updates(cachet):
+    api, _ = cachet
+    pk = create(cachet)
+    made = [add_update(cachet, pk)["id"] for _ in range(3)]
+    answer = api.get(f"{API}/incidents/{pk}/updates").json
+    assert [thing["id"] for thing in answer["data"]] == made and answer["meta"]["pagination"]["total"] == 3
+    incident = api.get(f"{API}/incidents/{pk}").json["data"]
+    assert [update["id"] for update in incident["updates"]] == made and incident["latest_update_id"] == made[-1]
+
+
+def test_get_invalid_incident_update(cachet):
+    api, _ = cachet
+    pk = create(cachet)
+    assert_error(api.get(f"{API}/incidents/{pk}/updates/1", status=404), 404, "Not Found")
+
+
+def test_post_incident_update_unauthorized(cachet):
+    api, _ = cachet
+    pk = create(cachet)
+    before = table_counts()
+    assert_error(api.post_json(f"{API}/incidents/{pk}/updates", {"status": 2, "message": "x"}, status=401),
+                 401, "Unauthorized")
+    assert table_counts() == before
+
+
+def test_post_incident_update_no_data(cachet):
+    api, token = cachet
+    pk = create(cachet)
+    before = table_counts()
+    error = assert_error(api.post_json(f"{API}/incidents/{pk}/updates", {}, headers=token, status=400),
+                         400, "Bad Request")
+    assert len(error["meta"]["details"]) == 2
+    assert table_counts() == before
+
+
+def test_post_incident_update_sets_the_incident_status(cachet):
+    api, _ = cachet
+    pk = create(cachet)
+    update = add_update(cachet, pk, status=4, message="Fixed it")
+    assert (update["incident_id"], update["status"], update["message"], update["human_status"]) == \
+        (pk, 4, "Fixed it", "Fixed")
+    assert api.get(f"{API}/incidents/{pk}").json["data"]["status"] == 4
+
+
+def test_put_incident_update(cachet):
+    api, token = cachet
+    pk = create(cachet)
+    update = add_update(cachet, pk)
+    answer = api.put_json(f"{API}/incidents/{pk}/updates/{update['id']}", {"message": "Updated!"},
+                          headers=token, status=200).json["data"]
+    assert (answer["message"], answer["status"]) == ("Updated!", 2)
+
+
+def test_delete_incident_update(cachet):
+    api, token = cachet
+    pk = create(cachet)
+    update = add_update(cachet, pk)
+    api.delete(f"{API}/incidents/{pk}/updates/{update['id']}", headers=token, status=204)
+    assert api.get(f"{API}/incidents/{pk}/updates").json["data"] == []
+    api.delete(f"{API}/incidents/{pk}/updates/{update['id']}", headers=token, status=404)
+
+
+def test_a_query_that_is_no_utf8_is_no_field(cachet):
+    api, token = cachet
+    answer = api.post(f"{API}/incidents?name=%FF&status=1&message=x", headers=token, status=400).json
+    assert answer["errors"][0]["meta"]["details"] == ["The name field is required."]
+    assert api.get(f"{API}/incidents?%FF=%FF").json["data"] == []
