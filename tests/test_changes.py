@@ -75,6 +75,7 @@ POST /prodmanager/api/incident/<incident_pk:int>/delete
 POST /prodmanager/api/(scope|service)/(create|<[a-z]+_pk:int>/(update|delete))
 POST /prodmanager/api/token/create
 DELETE /cachet/api/incidents/<incident_pk:int>
+POST|PUT|PATCH|DELETE /cachet/api/incident-templates(/<template_pk:int>)?
 """
 
 

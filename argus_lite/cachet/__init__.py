@@ -1,8 +1,8 @@
 """The Cachet 3.x API (reference §2, FACE-1…FACE-15) under /cachet/api: ping, version, status, incidents
-and their updates, over the same incidents as the Argus API."""
+and their updates, incident templates, over the same incidents as the Argus API."""
 from .. import web
 from . import answers
-from .routes import general, incidents, updates
+from .routes import general, incidents, templates, updates
 
 
 def route(app, path, method, handler, model=""):
@@ -13,6 +13,6 @@ def route(app, path, method, handler, model=""):
 
 
 def install(app, settings):
-    for module in (general, incidents, updates):
+    for module in (general, incidents, updates, templates):
         module.install(lambda *args, **kwargs: route(app, *args, **kwargs))
     web.add_error_face(app, answers.FACE_PREFIX, answers.bottle_error)

@@ -3,8 +3,9 @@ from .auth import ServerSecret, SourceSystem, SourceSystemType, Token, User
 from .incidents import Acknowledgement, Event, Incident, IncidentTag, Tag
 from .notify import (Destination, Filter, Media, NotificationProfile, Outbox, ProfileDestination,
                      ProfileFilter, TimeRecurrence, Timeslot)
-from .pages import PageCount, PageIncident, PageNote, PageScope, PageService
+from .pages import IncidentTemplate, PageCount, PageIncident, PageNote, PageScope, PageService
 
 ALL_MODELS = (User, Token, ServerSecret, SourceSystemType, SourceSystem, Incident, Tag, IncidentTag, Event,
               Acknowledgement, Timeslot, TimeRecurrence, Filter, Media, Destination, NotificationProfile,
-              ProfileFilter, ProfileDestination, Outbox, PageScope, PageService, PageIncident, PageCount, PageNote)
+              ProfileFilter, ProfileDestination, Outbox, PageScope, PageService, PageIncident, PageCount, PageNote,
+              IncidentTemplate)

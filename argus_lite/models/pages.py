@@ -42,6 +42,7 @@ class PageIncident(BaseModel):
     notifications = BooleanField(default=False)
     guid = CharField(max_length=36, null=True)
     published_at = TimestampField(null=True)
+    meta = TextField(null=True)                 # Cachet 3.x: a JSON object (sql/ 0007)
 
 
 class PageCount(BaseModel):
@@ -67,3 +68,17 @@ class PageNote(BaseModel):
     created = TimestampField()
     status = SmallIntegerField(null=True)       # a Cachet incident update's: the index of its phase
     updated = TimestampField(null=True)
+
+
+class IncidentTemplate(BaseModel):
+    """FACE-14: a Cachet incident template, found by its slug (sql/ 0007)."""
+    id = AutoField()
+    name = CharField(max_length=255)
+    slug = CharField(max_length=255, unique=True)
+    template = TextField()
+    engine = CharField(max_length=8, default="twig")
+    created = TimestampField()
+    updated = TimestampField()
+
+    class Meta:
+        table_name = "incident_template"
