@@ -62,6 +62,9 @@ def build_parser():
 
     token = commands.add_parser("token", help="issue a fresh token for a user and print it")
     token.add_argument("username")
+    token.add_argument("--abilities", metavar="A,B",
+                       help="limit the token to these Cachet abilities (FACE-11), e.g. incidents.manage,"
+                            "components.manage; default: every ability")
     token.set_defaults(command=cmd_token)
 
     setup = commands.add_parser("initial-setup", help="first run: an admin user with password and token")
@@ -139,11 +142,15 @@ def cmd_create_source(args, settings):
 
 def cmd_token(args, settings):
     require_schema()
+    try:
+        abilities = tokens.abilities_of(args.abilities)
+    except tokens.UnknownAbilities as error:
+        return fail(str(error))
     with db.db.connection_context():
         user = User.get_or_none(User.username == args.username)
         if user is None:
             return fail(f"no user named {args.username!r}")
-        print(tokens.issue_token(user))
+        print(tokens.issue_token(user, abilities))
     return 0
 
 

@@ -2,21 +2,24 @@
 updates as a Cachet client sends and reads them, and the same incidents through the Argus and ProdManager
 APIs.
 
-Ported from cachethq/core tests/Feature/Api: 28 of IncidentTest.php's 41 cases (listing, paging, sorting,
-filtering by name, status and occurred date, show, include=updates, create, update, delete, authentication,
-visibility) and 20 of IncidentUpdateTest.php's 23 (list, paging, sorts, status filter, show,
-include=incident, create, update, delete, another incident's update, hidden and authenticated incidents).
-Left out, with what they need: meta (4), components and groups (5: ported in test_cachet_components.py),
-a template that exists (1), token abilities (3 + 3). GeneralTest's ping and version are here too."""
+Ported from cachethq/core tests/Feature/Api: 36 of IncidentTest.php's 41 cases (listing, paging, sorting,
+filtering by name, status, occurred date and meta, show, include=updates and include=meta, create (with
+meta, with a template), update, delete, authentication, token abilities, visibility) and 23 of
+IncidentUpdateTest.php's 23 (list, paging, sorts, status filter, show, include=incident, create, update,
+delete, another incident's update, hidden and authenticated incidents, token abilities). Added: published_at
+in the future (reference §2.4). Components and groups (5) are ported in test_cachet_components.py.
+GeneralTest's ping and version are here too."""
 import datetime
 
 import pytest
 
 from argus_lite import db, times
+from argus_lite.core import tokens
 from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote
 
 API = "/cachet/api"
 INCIDENT = {"name": "New Incident Occurred", "message": "Something went wrong.", "status": 2}
+TWIG_FIXTURE = "Hey,\n\nA new incident has been reported:\n\nName: {{ incident.name }}\n{{ incident.message }}"
 
 
 @pytest.fixture
@@ -534,3 +537,123 @@ def test_an_update_that_moves_no_count_keeps_the_counts_right(cachet):
     api.patch_json(f"{API}/incidents/{pk}", {"status": 4}, headers=token)
     assert api.get("/prodmanager/api/incident", headers=token).headers["x-total"] == "2"
     assert api.get("/prodmanager/api/incident?status=resolved", headers=token).headers["x-total"] == "1"
+
+
+# Meta, templates, abilities and published_at (IncidentTest.php, IncidentUpdateTest.php) --------
+
+def limited(end_user, *abilities):
+    """A token of end_user's limited to abilities (FACE-11); it replaces the user's earlier one (A-2)."""
+    return {"Authorization": f"Bearer {tokens.issue_token(end_user.user, abilities=abilities)}"}
+
+
+def test_can_create_an_incident_with_meta_and_include_it(cachet, end_user):
+    api, _ = cachet
+    meta = {"region": "eu-west", "priority": 3, "critical": True}
+    answer = api.post_json(f"{API}/incidents", {"name": "Test", "message": "Something happened.", "status": 1,
+                                                "meta": meta, "visible": True},
+                           headers=limited(end_user, "incidents.manage"), status=201)
+    pk = answer.json["data"]["id"]
+    assert "meta" not in answer.json["data"]["attributes"]
+    assert "meta" not in api.get(f"{API}/incidents/{pk}").json["data"]["attributes"]
+    assert list(api.get(f"{API}/incidents/{pk}?include=meta").json["data"]["attributes"]["meta"].items()) == \
+        list(meta.items())
+
+
+def test_can_filter_incidents_by_meta(cachet):
+    api, token = cachet
+    create_many(cachet, 5)
+    wanted = create(cachet, meta={"region": "eu-west", "priority": 3})
+    other = create(cachet, meta={"region": "eu-north", "priority": "3"})
+    assert ids(api.get(f"{API}/incidents?filter[meta][region]=eu-west")) == [wanted]
+    assert sorted(ids(api.get(f"{API}/incidents?filter[meta][priority]=3"))) == [wanted, other]
+    assert ids(api.get(f"{API}/incidents?filter[meta][priority]=3&filter[meta][region]=eu-north")) == [other]
+    assert ids(api.get(f"{API}/incidents?filter[meta][nothing]=x")) == []
+    api.patch_json(f"{API}/incidents/{other}", {"meta": {"region": "eu-west"}}, headers=token)
+    assert sorted(ids(api.get(f"{API}/incidents?filter[meta][region]=eu-west"))) == [wanted, other]
+
+
+def test_meta_that_is_no_object_is_refused_and_changes_nothing(cachet):
+    api, token = cachet
+    pk = create(cachet, meta={"a": 1})
+    before = table_counts()
+    answer = api.patch_json(f"{API}/incidents/{pk}", {"name": "Renamed", "meta": "x"}, headers=token, status=422)
+    assert answer.json["errors"] == {"meta": ["The meta field must be an array."]}
+    assert table_counts() == before
+    assert api.get(f"{API}/incidents/{pk}?include=meta").json["data"]["attributes"]["meta"] == {"a": 1}
+
+
+def test_can_create_an_incident_with_a_template(cachet):
+    api, token = cachet
+    api.post_json(f"{API}/incident-templates", {"name": "Reported", "template": TWIG_FIXTURE}, headers=token,
+                  status=201)
+    answer = api.post_json(f"{API}/incidents", {"name": "New Incident Occurred", "template": "reported",
+                                                "status": 2}, headers=token, status=201)
+    attributes = answer.json["data"]["attributes"]
+    assert attributes["message"] == "Hey,\n\nA new incident has been reported:\n\nName: New Incident Occurred\n"
+    assert attributes["status"]["value"] == 2
+
+
+def test_a_template_renders_its_template_vars_and_a_render_error_is_a_422(cachet):
+    api, token = cachet
+    api.post_json(f"{API}/incident-templates", {"name": "Vars", "template": "{{ who }} on {{ incident.name }}"
+                                                "{% if incident.visible %}!{% endif %}"}, headers=token, status=201)
+    answer = api.post_json(f"{API}/incidents", {"name": "web", "template": "vars", "status": 0, "visible": True,
+                                                "template_vars": {"who": "Kari", "incident": "ignored"}},
+                           headers=token, status=201)
+    assert answer.json["data"]["attributes"]["message"] == "Kari on web!"
+    api.post_json(f"{API}/incident-templates", {"name": "Loops", "template": "{% for i in range(1, 20000) %}"
+                                                "{{ i }}{% endfor %}"}, headers=token, status=201)
+    before = table_counts()
+    refused = api.post_json(f"{API}/incidents", {"name": "web", "template": "loops", "status": 0}, headers=token,
+                            status=422)
+    assert list(refused.json["errors"]) == ["template"]
+    refused = api.post_json(f"{API}/incidents", {"name": "web", "template": "vars", "status": 0,
+                                                 "template_vars": "x"}, headers=token, status=422)
+    assert refused.json["errors"] == {"template_vars": ["The template vars field must be an array."]}
+    assert table_counts() == before
+
+
+def test_cannot_write_an_incident_without_the_token_ability(cachet, end_user):
+    api, _ = cachet
+    pk = create(cachet)
+    lacking = limited(end_user, "incident-updates.manage", "components.manage")
+    before = table_counts()
+    forbidden = {"message": "Invalid ability provided."}
+    assert api.post_json(f"{API}/incidents", INCIDENT, headers=lacking, status=403).json == forbidden
+    assert api.put_json(f"{API}/incidents/{pk}", INCIDENT, headers=lacking, status=403).json == forbidden
+    assert api.delete(f"{API}/incidents/{pk}", headers=limited(end_user, "incidents.manage"),
+                      status=403).json == forbidden
+    assert table_counts() == before
+    api.delete(f"{API}/incidents/{pk}", headers=limited(end_user, "incidents.delete"), status=204)
+
+
+def test_cannot_write_an_incident_update_without_the_token_ability(cachet, end_user):
+    api, _ = cachet
+    pk = create(cachet)
+    update = add_update(cachet, pk)
+    lacking = limited(end_user, "incidents.manage", "incidents.delete", "incident-updates.delete")
+    before = table_counts()
+    body = {"status": 2, "message": "Found it."}
+    api.post_json(f"{API}/incidents/{pk}/updates", body, headers=lacking, status=403)
+    api.put_json(f"{API}/incidents/{pk}/updates/{update}", body, headers=lacking, status=403)
+    api.delete(f"{API}/incidents/{pk}/updates/{update}", headers=limited(end_user, "incident-updates.manage"),
+               status=403)
+    assert table_counts() == before
+    api.delete(f"{API}/incidents/{pk}/updates/{update}", headers=limited(end_user, "incident-updates.delete"),
+               status=204)
+
+
+def test_an_incident_published_later_shows_only_to_tokens_that_manage_incidents(cachet, end_user):
+    api, token = cachet
+    later = (datetime.datetime.now(times.UTC) + datetime.timedelta(days=2)).isoformat()
+    shown = create(cachet)
+    embargoed = create(cachet, published_at=later)
+    add_update(cachet, embargoed)
+    reader = limited(end_user, "incident-updates.manage")
+    for headers in ({}, reader):
+        assert ids(api.get(f"{API}/incidents", headers=headers)) == [shown]
+        api.get(f"{API}/incidents/{embargoed}", headers=headers, status=404)
+        assert api.get(f"{API}/incidents/{embargoed}/updates", headers=headers, status=404).json == {"message": ""}
+    manager = limited(end_user, "incidents.manage")
+    assert ids(api.get(f"{API}/incidents", headers=manager)) == [embargoed, shown]
+    assert len(api.get(f"{API}/incidents/{embargoed}/updates", headers=manager).json["data"]) == 1

@@ -89,6 +89,7 @@ POST /prodmanager/api/token/create
 DELETE /cachet/api(/v1)?/incidents/<incident_pk:int>
 POST /cachet/api/(components|component-groups)
 PUT|PATCH|DELETE /cachet/api/(components/<component_pk:int>|component-groups/<group_pk:int>)
+POST|PUT|PATCH|DELETE /cachet/api/incident-templates(/<template_pk:int>)?
 """
 
 

@@ -1,4 +1,5 @@
 """The argus-lite command (USR-3): what operators' scripts rely on — output and exit codes."""
+import datetime
 import os
 import pathlib
 import socket
@@ -162,3 +163,15 @@ def test_a_switched_off_face_gets_no_source(empty_database_url):
     with db.db.connection_context():
         assert SourceSystem.select().count() == 0
     db.db.obj.close_all()
+
+
+def test_token_abilities_are_checked_and_kept(migrated):        # FACE-11
+    assert run(migrated, "createuser", "kari", "--password", "pw").returncode == 0
+    refused = run(migrated, "token", "kari", "--abilities", "incidents.manage,incidents.burn")
+    assert refused.returncode == 1 and "unknown abilities: incidents.burn" in refused.stderr
+    token = run(migrated, "token", "kari", "--abilities", "incidents.manage,components.manage")
+    assert token.returncode == 0, token.stderr
+    db.open_database(migrated)
+    with db.db.connection_context():
+        user = tokens.authenticate(token.stdout.strip(), datetime.timedelta(days=1))
+    assert user.abilities == {"incidents.manage", "components.manage"}

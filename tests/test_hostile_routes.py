@@ -25,12 +25,14 @@ BODY_KEYS = ["name", "type", "username", "password", "base_url", "start_time", "
              "scope", "service", "severity", "status", "start_impact_date", "investigation_date", "stable_date",
              "resolve_date", "external_reference", "external_link", "comment", "internal", "secret",
              "permission", "not_before_date", "expiration_date",
-             # the Cachet face (reference §2.4, §2.5)
-             "message", "visible", "component_id", "component_status", "components", "id", "description",
-             "link", "order", "enabled", "component_group_id", "meta", "collapsed", "order_column",
+             # the Cachet face (reference §2.3, §2.4, §2.5)
+             "message", "visible", "stickied", "notifications", "occurred_at", "published_at", "meta", "template",
+             "template_vars", "slug", "engine", "component_id", "component_status", "components", "id",
+             "description", "link", "order", "enabled", "component_group_id", "collapsed", "order_column",
              "order_direction"]
 FACE_QUERY_NAMES = ["page", "per_page", "status", "severity", "scope", "service", "external_reference",
-                    "impact_before", "impact_after"]
+                    "impact_before", "impact_after", "include", "sort", "filter[name]", "filter[slug]",
+                    "filter[meta][region]", "filter[meta]"]
 ID_TEXTS = ["4", "0", "-1", "01", "+1", " 1", "1.0", "1e3", "0x1", "9223372036854775807",
             "9223372036854775808", "18446744073709551616", "1" * 5000, "0" * 5000 + "1", "%D9%A1", "%C2%B2",
             "1%0A", "1%0A%0A", "1%FF2", "%FF", "%00", "1%00", "%ED%A0%80", "1%2F2", "%20"]
@@ -164,6 +166,10 @@ def seed(api, end_user, source):
     cachet = {"Authorization": f"Bearer {end_user.token}"}
     api.post_json("/cachet/api/component-groups", {"name": "Platform", "visible": True}, headers=cachet)
     api.post_json("/cachet/api/components", {"name": "API", "component_group_id": 1}, headers=cachet)
+    api.post_json("/cachet/api/incident-templates", {"name": "Down", "template": "{{ incident.name }} {{ x }}"},
+                  headers=cachet, status=201)
+    api.post_json("/cachet/api/incidents", {"name": "Web down", "template": "down", "status": 1, "visible": True,
+                                            "meta": {"region": "eu"}}, headers=cachet, status=201)
 
 
 def test_no_route_answers_5xx_or_keeps_a_refused_write(api, wsgi_app, admin, end_user, source):

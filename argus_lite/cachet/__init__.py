@@ -1,9 +1,9 @@
 """The Cachet 3.x API (reference §2, FACE-1…FACE-15) under /cachet/api: ping, version, status, incidents
-and their updates, components and their groups, over the same incidents as the Argus API; its 2.x dialect
-(v1) under /cachet/api/v1."""
+and their updates, incident templates, components and their groups, over the same incidents as the Argus
+API; its 2.x dialect (v1) under /cachet/api/v1."""
 from .. import web
 from . import answers, v1
-from .routes import component_groups, components, general, incidents, updates
+from .routes import component_groups, components, general, incidents, templates, updates
 
 
 def route(app, path, method, handler, model=""):
@@ -14,7 +14,7 @@ def route(app, path, method, handler, model=""):
 
 
 def install(app, settings):
-    for module in (general, incidents, updates, components, component_groups):
+    for module in (general, incidents, updates, templates, components, component_groups):
         module.install(lambda *args, **kwargs: route(app, *args, **kwargs))
     web.add_error_face(app, answers.FACE_PREFIX, answers.bottle_error)
     v1.install(app, settings)

@@ -8,7 +8,7 @@ import logging
 import bottle
 
 from .. import web
-from ..core.outcomes import NotFound
+from ..core.outcomes import NameTaken, NotFound, TemplateRefused
 from ..errors import ApiError
 
 log = logging.getLogger("argus_lite")
@@ -18,7 +18,8 @@ PREFIX = "/cachet/api"
 JSON_API = "application/vnd.api+json"
 UNAUTHENTICATED = "Unauthenticated."
 SERVER_ERROR = "Server Error"
-MODELS = {"incident": "Incident", "update": "Update", "component": "Component", "component_group": "ComponentGroup"}
+MODELS = {"incident": "Incident", "update": "Update", "template": "IncidentTemplate", "component": "Component",
+          "component_group": "ComponentGroup"}
 
 
 class Refused(Exception):
@@ -27,6 +28,9 @@ class Refused(Exception):
     def __init__(self, errors):
         super().__init__(errors)
         self.errors = errors
+
+
+OUTCOMES = (Refused, NotFound, NameTaken, TemplateRefused)
 
 
 def validation_failed(errors):
@@ -55,6 +59,10 @@ def answer(outcome):
         return validation_failed(outcome.errors)
     if isinstance(outcome, NotFound):
         return not_found(outcome.kind if outcome.kind in MODELS else "incident", outcome.pk)
+    if isinstance(outcome, NameTaken):             # only templates have names of their own here: the slug
+        return validation_failed({"slug": ["The slug has already been taken."]})
+    if isinstance(outcome, TemplateRefused):       # FACE-14: saving a template, or rendering one
+        return validation_failed({"template": [f"The template is invalid: {outcome.reason}"]})
     raise TypeError(f"no Cachet answer for {outcome!r}")
 
 
@@ -69,7 +77,7 @@ def render(callback):
 
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
-        result = web.answered_call(callback, args, kwargs, (Refused, NotFound), answer, message(500, SERVER_ERROR))
+        result = web.answered_call(callback, args, kwargs, OUTCOMES, answer, message(500, SERVER_ERROR))
         content_type = JSON_API
         if isinstance(result, web.Refusal):
             result, content_type = result.body, "application/json"

@@ -1,7 +1,7 @@
 """Who calls the Cachet face (reference §2.1, FACE-11): `Authorization: Bearer <key>` (or `Token <key>`)
 naming an argus_lite token, read once per request. Reads need none and, as Sanctum's optional guard does,
-take a key that names no token for a guest; writes need one (401 Unauthenticated.). Every token may do
-everything the face offers: abilities per token are not kept yet."""
+take a key that names no token for a guest; writes need one (401 Unauthenticated.) holding the write's
+ability (403 Invalid ability provided.). A token without a list of abilities holds them all."""
 import bottle
 
 from .. import times, web
@@ -37,10 +37,22 @@ def user_of_key(key):
         return None
 
 
+def can(user, ability):
+    """Sanctum's tokenCan: whether the token holds the ability (a token without a list holds every one)."""
+    return user is not None and (user.abilities is None or ability in user.abilities)
+
+
 def require(ability=None):
-    """Writes: the caller, or Laravel's 401. ability names the Sanctum ability the write needs
-    ("components.manage"); every token holds them all for now."""
+    """Writes: the caller, or Laravel's 401; without the ability (tokens.ABILITIES), Cachet's 403."""
     found = caller()
     if found is None:
         raise answers.unauthenticated()
+    if ability is not None and not can(found, ability):
+        raise answers.message(403, "Invalid ability provided.")
     return found
+
+
+def published_by():
+    """Reference §2.4: an incident published in the future shows only to tokens holding incidents.manage;
+    to other callers, those published by now (µs), as core.pages reads it; None: all."""
+    return None if can(caller(), "incidents.manage") else times.to_us(times.now())

@@ -14,6 +14,7 @@ from .answers import Refused
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 15, 100, 10_000_000
 DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
+NESTED_KEY = re.compile(r"\[([^\]]*)\]")
 
 
 def body():
@@ -198,6 +199,29 @@ class Fields:
             self.refuse(name, f"The {attribute(name)} field must be a valid date.")
         return moment
 
+    def choice(self, name, choices):
+        """Laravel's enum rule: one of choices."""
+        wrong_type = f"The selected {attribute(name)} is invalid."
+        if not self.present(name, False, wrong_type):
+            return None
+        if self.values[name] not in choices:
+            self.refuse(name, wrong_type)
+            return None
+        return self.values[name]
+
+    def array(self, name):
+        """Laravel's array rule: an object, or a list (read as an object keyed by position, as PHP holds
+        it)."""
+        if not self.present(name, False, f"The {attribute(name)} field must be an array."):
+            return None
+        value = self.values[name]
+        if isinstance(value, list):
+            return {str(position): item for position, item in enumerate(value)}
+        if not isinstance(value, dict):
+            self.refuse(name, f"The {attribute(name)} field must be an array.")
+            return None
+        return value
+
     def unknown_choice(self, name):
         """A field naming something this face holds none of yet (templates, components): Laravel's `exists`."""
         if self.given(name) and self.values[name] != []:
@@ -234,18 +258,27 @@ def parse_date(value):
 
 # List queries ------------------------------------------------------------------------------------
 
-def query_filters(allowed):
-    """{name: text} of the filter[name] parameters; one not allowed is spatie's 400."""
+def query_filters(allowed, nested=()):
+    """{name: text} of the filter[name] parameters, and {name: {key: text}} of the filter[name][key] ones
+    of a nested name (filter[meta][region]=eu); one not allowed is spatie's 400."""
     found = {}
     for key in bottle.request.query:
         if key == "filter" or key.startswith("filter["):
-            name = key[len("filter["):].split("]", 1)[0] if key.startswith("filter[") else ""
-            found[name] = bottle.request.query.getunicode(key) or ""
+            name, _, rest = key[len("filter["):].partition("]") if key.startswith("filter[") else ("", "", "")
+            text = bottle.request.query.getunicode(key) or ""
+            if name in nested:
+                inner = NESTED_KEY.fullmatch(rest)
+                if inner and inner.group(1) != "" and text != "":
+                    found.setdefault(name, {})[inner.group(1)] = text
+                else:
+                    found.setdefault(name, {})
+            else:
+                found[name] = text
     unknown = [name for name in found if name not in allowed]
     if unknown:
         raise ApiError(400, {"message": f"Requested filter(s) `{', '.join(unknown)}` are not allowed. "
                                         f"Allowed filter(s) are `{', '.join(allowed)}`."})
-    return {name: text for name, text in found.items() if text != ""}
+    return {name: value for name, value in found.items() if value not in ("", {})}
 
 
 def query_sort(allowed, default):

@@ -1,4 +1,5 @@
-"""Cachet 3.x JSON:API documents (reference §2.1, §2.4, §2.5, FACE-6, FACE-12): incidents and updates as
+"""Cachet 3.x JSON:API documents (reference §2.1, §2.4, §2.5, FACE-6, FACE-12): incidents, updates and
+incident templates as
 {"id": "<pk>", "type", "attributes"}, relationships and `included` only for what was asked, lists with
 simple-page links and meta; timestamps {"human", "string"} in the server zone."""
 import json
@@ -40,14 +41,24 @@ def human(elapsed_us):
     return f"{count} {unit}{'' if count == 1 else 's'} {'ago' if elapsed_us >= 0 else 'from now'}"
 
 
-def incident(row):
-    """A core.pages.PageRow as a JSON:API object."""
-    return {"id": str(row.incident_id), "type": "incidents", "attributes": {
+def incident(row, with_meta=False):
+    """A core.pages.PageRow as a JSON:API object; its meta (an object, or null) only when asked."""
+    thing = {"id": str(row.incident_id), "type": "incidents", "attributes": {
         "id": row.incident_id, "guid": row.guid, "name": row.title, "message": row.body or "",
         "visible": row.visibility, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
         "status": status(status_of(row.phase)), "occurred": timestamp(row.start_time),
         "published": timestamp(row.published_at), "created": timestamp(row.created),
         "updated": timestamp(row.updated)}}
+    if with_meta:
+        thing["attributes"]["meta"] = None if row.meta is None else json.loads(row.meta)
+    return thing
+
+
+def template(row):
+    """A models.IncidentTemplate as a JSON:API object."""
+    return {"id": str(row.id), "type": "incidentTemplates", "attributes": {
+        "id": row.id, "name": row.name, "slug": row.slug, "template": row.template, "engine": row.engine,
+        "created": timestamp(times.to_us(row.created)), "updated": timestamp(times.to_us(row.updated))}}
 
 
 def update(row):

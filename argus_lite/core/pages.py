@@ -6,7 +6,7 @@ import functools
 import json
 import uuid
 
-from peewee import SQL, Case, fn
+from peewee import SQL, Case, Cast, NodeList, Value, fn
 
 from .. import db, times
 from ..db import Prepared
@@ -23,7 +23,7 @@ AFFECTED = {"scope": PageScope, "service": PageService}           # FACE-5: kind
 # The fields of a published incident as a face changes them; "resolved_at" is the incident's end_time.
 FIELDS = ("title", "body", "phase", "level", "scope", "service", "start_time", "created", "investigating_at",
           "monitoring_at", "resolved_at", "external_reference", "external_link", "visibility", "stickied",
-          "notifications", "published_at")
+          "notifications", "published_at", "meta")
 PHASE_DATES = {"investigating_at", "monitoring_at"}
 TIME_FIELDS = {"start_time", "created", "investigating_at", "monitoring_at", "resolved_at", "published_at"}
 
@@ -78,18 +78,19 @@ PHASE_OF = Prepared(lambda incident_pk: (
     PageIncident.select(PageIncident.phase).where(PageIncident.incident == incident_pk)))
 
 
-def find(incident_pk, show_internal=True):
-    """The PageRow of a published incident, or None (FACE-6, FACE-7)."""
+def find(incident_pk, show_internal=True, published_by=None):
+    """The PageRow of a published incident, or None (FACE-6, FACE-7); published_by (µs): only when its
+    published_at is unset or not later."""
     if not -BIGINT_MAX <= incident_pk <= BIGINT_MAX:
         return None
     found = tuples_of(PageRow, PAGE_BY_PK.execute(incident_pk))
-    if not found or not is_shown(found[0], show_internal):
+    if not found or not is_shown(found[0], show_internal, published_by):
         return None
     return found[0]
 
 
-def get(incident_pk, show_internal=True):
-    page = find(incident_pk, show_internal)
+def get(incident_pk, show_internal=True, published_by=None):
+    page = find(incident_pk, show_internal, published_by)
     if page is None:
         raise NotFound("incident", incident_pk)
     return page
@@ -105,9 +106,15 @@ def locked(incident_pk):
     return found[0]
 
 
-def is_shown(row, show_internal):
-    """FACE-7: hidden never; internal only to callers with a token."""
-    return row.visibility == PUBLIC or (show_internal and row.visibility == INTERNAL)
+def is_shown(row, show_internal, published_by=None):
+    """FACE-7: hidden never; internal only to callers with a token; with published_by (µs), not one
+    published later (the SQL of is_published)."""
+    visible = row.visibility == PUBLIC or (show_internal and row.visibility == INTERNAL)
+    return visible and (published_by is None or row.published_at is None or row.published_at <= published_by)
+
+
+def is_published(published_by):
+    return PageIncident.published_at.is_null() | (PageIncident.published_at <= published_by)
 
 
 def state_of(row):
@@ -119,7 +126,7 @@ def state_of(row):
             "resolved_at": row.end_time if row.phase == RESOLVED else None,
             "external_reference": row.external_reference, "external_link": row.external_link,
             "visibility": row.visibility, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
-            "published_at": row.published_at}
+            "published_at": row.published_at, "meta": row.meta}
 
 
 def row_of(page):
@@ -138,11 +145,11 @@ PAGE_COLUMNS = (PageIncident.incident, PageIncident.phase, PageIncident.start_ti
                 PageIncident.monitoring_at, PageIncident.created, PageIncident.visibility, PageIncident.scope,
                 PageIncident.service, Incident.description, PageIncident.level, Incident.end_time,
                 PageIncident.updated, PageIncident.stickied, PageIncident.notifications, PageIncident.guid,
-                PageIncident.published_at)
+                PageIncident.published_at, PageIncident.meta)
 PageRow = collections.namedtuple("PageRow", (
     "incident_id", "phase", "start_time", "body", "external_reference", "external_link", "investigating_at",
     "monitoring_at", "created", "visibility", "scope_id", "service_id", "title", "level", "end_time", "updated",
-    "stickied", "notifications", "guid", "published_at"))
+    "stickied", "notifications", "guid", "published_at", "meta"))
 NoteRow = collections.namedtuple("NoteRow", ("incident_id", "kind", "is_public", "content", "created"))
 PAGE_BY_PK = Prepared(lambda incident_pk: (
     PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
@@ -272,7 +279,9 @@ SORTS = {"id": PageIncident.incident, "title": Incident.description, "created": 
 
 def sorted_page(filters, show_internal, order, offset, limit):
     """One page of PageRow in the order asked: filters title_contains (any case), phase (a list), visibility,
-    started_after and started_before (µs, both inclusive); order [(SORTS key, descending)], then by pk."""
+    started_after and started_before (µs, both inclusive), published_by (µs: none published later), meta
+    ({key: [JSON texts its value may be]}, every key matching); order [(SORTS key, descending)], then by
+    pk."""
     query = (PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
              .join(Incident))
     visible = PageIncident.visibility.in_([PUBLIC, INTERNAL]) if show_internal else PageIncident.visibility == PUBLIC
@@ -287,11 +296,24 @@ def sorted_page(filters, show_internal, order, offset, limit):
         conditions.append(PageIncident.start_time >= filters["started_after"])
     if filters.get("started_before") is not None:
         conditions.append(PageIncident.start_time <= filters["started_before"])
+    if filters.get("published_by") is not None:
+        conditions.append(is_published(filters["published_by"]))
+    for key, encodings in (filters.get("meta") or {}).items():
+        conditions.append(meta_matches(key, encodings))
     ordering = []
     for key, descending in order:
         ordering.append(SORTS[key].desc() if descending else SORTS[key].asc())
     query = query.where(*conditions).order_by(*ordering, PageIncident.incident).limit(limit).offset(offset)
     return tuples_of(PageRow, db.db.execute(query))
+
+
+def meta_matches(key, encodings):
+    """Whether meta's value under key, as JSON text (both databases write it so), is one of encodings."""
+    if db.is_sqlite():
+        if '"' in key:                      # a SQLite JSON path cannot quote it: no incident matches
+            return SQL("1 = 0")
+        return NodeList([PageIncident.meta, SQL("->"), Value(f'$."{key}"')], parens=True).in_(encodings)
+    return Cast(NodeList([Cast(PageIncident.meta, "jsonb"), SQL("->"), Value(key)], parens=True), "text").in_(encodings)
 
 
 # Publishing (FACE-3, FACE-4, FACE-5) ------------------------------------------------------------
@@ -318,7 +340,7 @@ def publish_new(face, values, actor):
                         created=now, updated=now, visibility=values.get("visibility", PUBLIC), level=values["level"],
                         scope=affected["scope"], service=affected["service"], guid=str(uuid.uuid4()),
                         stickied=values.get("stickied", False), notifications=values.get("notifications", False),
-                        published_at=values.get("published_at"))
+                        published_at=values.get("published_at"), meta=values.get("meta"))
     page.save(force_insert=True)
     page.incident = incident
     if phase == RESOLVED:
@@ -347,7 +369,7 @@ def change(page, changes, actor):
         if kind in differing:
             stored.append(replace_affected(page, kind, changes[kind], actor, now))
     for name in ("body", "external_reference", "external_link", "investigating_at", "monitoring_at", "visibility",
-                 "stickied", "notifications", "published_at"):
+                 "stickied", "notifications", "published_at", "meta"):
         if name in differing:
             setattr(page, name, changes[name])
             if not (name in PHASE_DATES and "phase" in differing):    # said by the phase's own event
@@ -378,7 +400,7 @@ def plain(name, value):
 
 def change_text(name, old_and_new):
     old, new = (times.format_us(v) if name in TIME_FIELDS else v for v in old_and_new)
-    if name == "body" or any(isinstance(v, str) and len(v) > 200 for v in (old, new)):
+    if name in ("body", "meta") or any(isinstance(v, str) and len(v) > 200 for v in (old, new)):
         return f"Change: {name}"
     return f"Change: {name} {old} \u2192 {new}"
 

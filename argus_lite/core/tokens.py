@@ -16,6 +16,30 @@ from .outcomes import TokenExpired, TokenUnknown, UserInactive
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
+# FACE-11: what a token may be limited to, Cachet 3.x's abilities (reference §2.1). A token without a list
+# may do everything; the Argus API and the ProdManager face do not read the list.
+ABILITIES = tuple(f"{resource}.{verb}" for resource in (
+    "incidents", "incident-updates", "incident-templates", "components", "component-groups", "schedules",
+    "schedule-updates", "metrics", "metric-points", "subscribers") for verb in ("manage", "delete"))
+
+
+class UnknownAbilities(ValueError):
+    def __init__(self, names):
+        super().__init__(f"unknown abilities: {', '.join(names)}; known: {', '.join(ABILITIES)}")
+        self.names = names
+
+
+def abilities_of(text):
+    """The abilities a comma-separated text names (None for none given: every ability), or
+    UnknownAbilities."""
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ABILITIES]
+    if unknown:
+        raise UnknownAbilities(unknown)
+    return tuple(dict.fromkeys(names))
+
 
 def hash_password(password):
     """A salted scrypt hash, self-describing: scrypt$n$r$p$salt$hash."""
@@ -50,14 +74,17 @@ def token_hash(key):
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def issue_token(user):
+def issue_token(user, abilities=None):
     """A-1, A-2: a new 40-hex key replaces any earlier token; only its hash is stored. One upsert, so
-    that logins of one user racing each other replace the row in turn instead of colliding on its key."""
+    that logins of one user racing each other replace the row in turn instead of colliding on its key.
+    abilities (FACE-11): the ABILITIES it is limited to, or None for all of them."""
     key = secrets.token_hex(20)
+    stored_abilities = None if abilities is None else ",".join(abilities)
     with write_transaction():
-        (Token.insert(user=user, key_hash=token_hash(key), created=times.now())
+        (Token.insert(user=user, key_hash=token_hash(key), created=times.now(), abilities=stored_abilities)
          .on_conflict(conflict_target=[Token.user],
-                      update={Token.key_hash: EXCLUDED.key_hash, Token.created: EXCLUDED.created})
+                      update={Token.key_hash: EXCLUDED.key_hash, Token.created: EXCLUDED.created,
+                              Token.abilities: EXCLUDED.abilities})
          .execute())
     return key
 
@@ -68,7 +95,7 @@ def token_lifetime(settings):
 
 def user_of_key(key, lifetime, now):
     """A-5: the user a token key names, with .source (its SourceSystem) and .source_pk (both None for end
-    users); TokenUnknown, TokenExpired or UserInactive otherwise. Reads only."""
+    users) and .abilities (FACE-11: a frozenset, or None for every ability); TokenUnknown, TokenExpired or UserInactive otherwise. Reads only."""
     wanted = token_hash(key)
     found = named_rows(TOKEN_LOOKUP.execute(wanted))
     # The lookup is by hash, so timing says nothing about the key; compare anyway for clarity.
@@ -78,6 +105,8 @@ def user_of_key(key, lifetime, now):
     user = instance_of(User, row, "user")
     user.source_pk = row["source.id"]
     user.source = None if user.source_pk is None else instance_of(SourceSystem, row, "source")
+    abilities = row["token.abilities"]
+    user.abilities = None if abilities is None else frozenset(filter(None, abilities.split(",")))
     if times.from_us(row["token.created"]) + lifetime <= now:
         raise TokenExpired()
     if not user.is_active:

@@ -28,6 +28,7 @@ class Token(BaseModel):
     user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE", backref="tokens")
     key_hash = CharField(max_length=64, unique=True)
     created = TimestampField()
+    abilities = TextField(null=True)    # FACE-11: Cachet 3.x abilities, comma-separated; NULL: all (sql/ 0007)
 
 
 class ServerSecret(BaseModel):

@@ -42,6 +42,7 @@ class PageIncident(BaseModel):
     notifications = BooleanField(default=False)
     guid = CharField(max_length=36, null=True)
     published_at = TimestampField(null=True)
+    meta = TextField(null=True)                 # Cachet 3.x: a JSON object (sql/ 0007)
 
 
 class PageCount(BaseModel):
@@ -106,3 +107,15 @@ class PageIncidentComponent(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("incident", "component")
+class IncidentTemplate(BaseModel):
+    """FACE-14: a Cachet incident template, found by its slug (sql/ 0007)."""
+    id = AutoField()
+    name = CharField(max_length=255)
+    slug = CharField(max_length=255, unique=True)
+    template = TextField()
+    engine = CharField(max_length=8, default="twig")
+    created = TimestampField()
+    updated = TimestampField()
+
+    class Meta:
+        table_name = "incident_template"

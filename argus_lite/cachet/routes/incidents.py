@@ -1,13 +1,18 @@
-"""Cachet 3.x incidents (reference §2.3, §2.4; FACE-4…FACE-9): list, show, store, update (a partial one,
-PUT or PATCH) and destroy."""
+"""Cachet 3.x incidents (reference §2.3, §2.4; FACE-4…FACE-9, FACE-14): list, show, store (its message
+written or made by a template), update (a partial one, PUT or PATCH) and destroy. An incident published
+in the future shows only to tokens holding incidents.manage."""
+import json
+import re
+
 from ... import times, web
-from ...core import changes, components, pages
+from ...core import changes, components, incident_templates, pages, templates
 from .. import answers, auth, readers, serialize
 from ..readers import Fields
 
-FILTERS = ("name", "status", "occurs_after", "occurs_before", "occurs_on")
+FILTERS = ("name", "status", "occurs_after", "occurs_before", "occurs_on", "meta")
 SORTS = {"name": "title", "status": "phase", "id": "id", "created_at": "created"}
-INCLUDES = ("updates", "components", "components.group")
+INCLUDES = ("updates", "components", "components.group", "meta")
+NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 NAME_MAX = 255
 LEVEL = 5                   # Cachet has no severity: its incidents are Argus's least urgent (docs/deviations.md)
 INCLUDED_UPDATES_MAX = 1000
@@ -27,8 +32,9 @@ def install(route):
 def list_filters():
     """The pages.sorted_page filters of filter[...]; a value that selects nothing (an unknown status, a date
     that is not one) selects no incident, as the SQL Laravel builds does."""
-    given = readers.query_filters(FILTERS)
-    filters = {"title_contains": given.get("name")}
+    given = readers.query_filters(FILTERS, nested=("meta",))
+    filters = {"title_contains": given.get("name"), "published_by": auth.published_by(),
+               "meta": {key: meta_encodings(text) for key, text in given.get("meta", {}).items()}}
     if "status" in given:
         statuses = [text.strip() for text in given["status"].split(",")]
         filters["phase"] = [pages.PHASES[int(text)] for text in statuses if text in ("0", "1", "2", "3", "4")]
@@ -51,6 +57,18 @@ def list_filters():
     return filters
 
 
+def meta_encodings(text):
+    """Cachet's MetaFilter: the JSON texts a stored value may have to match text ("3" matches "3" and 3,
+    "true" true and "true")."""
+    candidates = [text]
+    if NUMERIC.fullmatch(text):
+        number = float(text)
+        candidates.append(number if "." in text or not number.is_integer() else int(number))
+    if text in ("true", "false"):
+        candidates.append(text == "true")
+    return list(dict.fromkeys(json.dumps(candidate, ensure_ascii=False) for candidate in candidates))
+
+
 def list_incidents():
     show_internal = auth.caller() is not None
     filters = list_filters()
@@ -65,7 +83,7 @@ def list_incidents():
 def with_includes(rows, includes):
     """The incidents' objects with the relationships asked for, and the objects they name; the components
     (and their groups) of a whole page in one query each."""
-    things, included = [serialize.incident(row) for row in rows], []
+    things, included = [serialize.incident(row, with_meta="meta" in includes) for row in rows], []
     if "updates" in includes:
         for thing, row in zip(things, rows):
             updates = [serialize.update(update) for update in
@@ -92,7 +110,7 @@ def with_includes(rows, includes):
 
 def show_incident(incident_pk):
     includes = readers.query_includes(INCLUDES)
-    row = pages.get(incident_pk, show_internal=auth.caller() is not None)
+    row = pages.get(incident_pk, show_internal=auth.caller() is not None, published_by=auth.published_by())
     things, included = with_includes([row], includes)
     return serialize.single(things[0], included)
 
@@ -101,19 +119,21 @@ def show_incident(incident_pk):
 
 def read_incident(fields, creating):
     """The core.pages fields of a store (creating) or update body, checked in the order of Cachet's rules
-    (reference §2.4): an update changes only what it sends (a null date: not sent)."""
+    (reference §2.4): an update changes only what it sends (a null date: not sent). A store's template
+    and template_vars come back as "template" (an IncidentTemplate) and "template_vars"."""
     values = {"title": fields.text("name", required=creating, max_length=NAME_MAX)}
     if creating and not fields.given("message") and not fields.given("template"):
         fields.refuse("message", "The message field is required when template is not present.")
         fields.refuse("template", "The template field is required when message is not present.")
     else:
         values["body"] = fields.text("message", max_length=web.settings().max_body_bytes)
-        if creating and fields.given("template"):          # this face holds no templates yet
-            fields.text("template")
-            fields.unknown_choice("template")
+        if creating:
+            values["template"] = existing_template(fields)
+    if creating:
+        values["template_vars"] = fields.array("template_vars")
     status = fields.status("status", required=creating)
     if status is not None:
-        values["phase"] = pages.PHASES[status]
+        values["phase"], values["phase_number"] = pages.PHASES[status], status
     visible = fields.boolean("visible")
     values["visibility"] = None if visible is None else (pages.PUBLIC if visible else pages.INTERNAL)
     values["stickied"], values["notifications"] = fields.boolean("stickied"), fields.boolean("notifications")
@@ -121,7 +141,8 @@ def read_incident(fields, creating):
     if creating:
         values["components"] = read_affected(fields)
     if fields.given("meta"):
-        fields.refuse("meta", "The meta field is not supported.")
+        meta = fields.array("meta")
+        values["meta"] = None if meta is None else json.dumps(meta, ensure_ascii=False)
     fields.check()
     return {name: value for name, value in values.items() if value is not None}
 
@@ -174,14 +195,41 @@ def link_components(page, wanted, user):
     return components.link(page, [(held[pk], status) for pk, status in wanted], user)
 
 
+def existing_template(fields):
+    """Laravel's `exists:incident_templates,slug`: the template the body names, or None. Laravel checks
+    every rule: a slug that is no string names no template either."""
+    if not fields.given("template"):
+        return None
+    slug = fields.text("template")
+    found = None if slug is None else incident_templates.by_slug(slug)
+    if found is None:
+        fields.refuse("template", "The selected template is invalid.")
+    return found
+
+
+def template_message(template, template_vars, values):
+    """Cachet's CreateIncident: the template rendered with template_vars and the incident as it is being
+    created (its message, if any, is replaced)."""
+    incident = {"name": values["title"], "status": values["phase_number"], "message": values.get("body"),
+                "visible": values["visibility"] == pages.PUBLIC, "notify": values["notifications"],
+                "stickied": values["stickied"],
+                "occurred_at": serialize.timestamp(times.to_us(values.get("start_time") or times.now()))["string"],
+                "component": None, "component_status": None}
+    return incident_templates.message_of(template, templates.cachet_variables(template_vars, incident))
+
+
 def store_incident():
     """Defaults of 3.x: not visible to guests (FACE-7), not stickied, no notifications, published now."""
-    user = auth.require()
+    user = auth.require("incidents.manage")
     includes = readers.query_includes(INCLUDES)
     values = read_incident(Fields(readers.body()), creating=True)
     wanted = values.pop("components")
     values = {"visibility": pages.INTERNAL, "stickied": False, "notifications": False, "published_at": times.now(),
               "level": LEVEL, **values}
+    template, template_vars = values.pop("template", None), values.pop("template_vars", None)
+    if template is not None:
+        values["body"] = template_message(template, template_vars, values)
+    values.pop("phase_number")
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(auth.FACE, values, user)
         unit.add(stored)
@@ -192,9 +240,9 @@ def store_incident():
 
 
 def update_incident(incident_pk):
-    user = auth.require()
-    fields = Fields(readers.body())
-    values = read_incident(fields, creating=False)
+    user = auth.require("incidents.manage")
+    values = read_incident(Fields(readers.body()), creating=False)
+    values.pop("phase_number", None)
     with changes.recording(web.settings(), web.listeners()) as unit:
         page = pages.locked(incident_pk)
         unit.add(pages.change(page, values, user))
@@ -202,6 +250,6 @@ def update_incident(incident_pk):
 
 
 def destroy_incident(incident_pk):
-    auth.require()
+    auth.require("incidents.delete")
     with changes.recording(web.settings(), web.listeners()):
         pages.delete(pages.locked(incident_pk))

@@ -28,7 +28,7 @@ def visible_parent(incident_pk):
     row = pages.find(incident_pk, show_internal=True)
     if row is None:
         raise answers.not_found("incident", incident_pk)
-    if auth.caller() is None and not pages.is_shown(row, show_internal=False):
+    if not pages.is_shown(row, show_internal=auth.caller() is not None, published_by=auth.published_by()):
         raise answers.message(404, "")
     return row
 
@@ -82,7 +82,7 @@ def read_update(fields, creating):
 
 
 def store_update(incident_pk):
-    user = auth.require()
+    user = auth.require("incident-updates.manage")
     values = read_update(Fields(readers.body()), creating=True)
     with changes.recording(web.settings(), web.listeners()) as unit:
         page = pages.locked(incident_pk)
@@ -103,7 +103,7 @@ def locked_update(incident_pk, update_pk):
 
 
 def edit_update(incident_pk, update_pk):
-    user = auth.require()
+    user = auth.require("incident-updates.manage")
     values = read_update(Fields(readers.body()), creating=False)
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, update = locked_update(incident_pk, update_pk)
@@ -112,7 +112,7 @@ def edit_update(incident_pk, update_pk):
 
 
 def destroy_update(incident_pk, update_pk):
-    user = auth.require()
+    user = auth.require("incident-updates.delete")
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, update = locked_update(incident_pk, update_pk)
         unit.add(pages.delete_update(page, update, user))
