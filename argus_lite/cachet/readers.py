@@ -154,13 +154,14 @@ class Fields:
         return value
 
     def mapping(self, name):
-        """A nullable array given as a JSON object ({} for an empty list); None when not sent."""
+        """A nullable array read as a JSON object (a list keyed by position, as PHP holds it); None when not
+        sent."""
         if name not in self.values:
             return None
         value = self.values[name]
-        if value is None or value == []:
-            return {} if value == [] else None
-        if not isinstance(value, dict):
+        if isinstance(value, list):
+            return {str(position): item for position, item in enumerate(value)}
+        if value is not None and not isinstance(value, dict):
             self.refuse(name, f"The {attribute(name)} field must be an array.")
             return None
         return value
@@ -208,24 +209,6 @@ class Fields:
             self.refuse(name, wrong_type)
             return None
         return self.values[name]
-
-    def array(self, name):
-        """Laravel's array rule: an object, or a list (read as an object keyed by position, as PHP holds
-        it)."""
-        if not self.present(name, False, f"The {attribute(name)} field must be an array."):
-            return None
-        value = self.values[name]
-        if isinstance(value, list):
-            return {str(position): item for position, item in enumerate(value)}
-        if not isinstance(value, dict):
-            self.refuse(name, f"The {attribute(name)} field must be an array.")
-            return None
-        return value
-
-    def unknown_choice(self, name):
-        """A field naming something this face holds none of yet (templates, components): Laravel's `exists`."""
-        if self.given(name) and self.values[name] != []:
-            self.refuse(name, f"The selected {attribute(name)} is invalid.")
 
     def check(self):
         if self.errors:

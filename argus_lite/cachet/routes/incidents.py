@@ -130,7 +130,7 @@ def read_incident(fields, creating):
         if creating:
             values["template"] = existing_template(fields)
     if creating:
-        values["template_vars"] = fields.array("template_vars")
+        values["template_vars"] = fields.mapping("template_vars")
     status = fields.status("status", required=creating)
     if status is not None:
         values["phase"], values["phase_number"] = pages.PHASES[status], status
@@ -141,7 +141,7 @@ def read_incident(fields, creating):
     if creating:
         values["components"] = read_affected(fields)
     if fields.given("meta"):
-        meta = fields.array("meta")
+        meta = fields.mapping("meta")
         values["meta"] = None if meta is None else json.dumps(meta, ensure_ascii=False)
     fields.check()
     return {name: value for name, value in values.items() if value is not None}
