@@ -200,16 +200,6 @@ class Fields:
             self.refuse(name, f"The {attribute(name)} field must be a valid date.")
         return moment
 
-    def choice(self, name, choices):
-        """Laravel's enum rule: one of choices."""
-        wrong_type = f"The selected {attribute(name)} is invalid."
-        if not self.present(name, False, wrong_type):
-            return None
-        if self.values[name] not in choices:
-            self.refuse(name, wrong_type)
-            return None
-        return self.values[name]
-
     def check(self):
         if self.errors:
             raise Refused(self.errors)

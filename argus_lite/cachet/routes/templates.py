@@ -40,7 +40,7 @@ def read_template(fields, creating):
     values = {"name": fields.text("name", required=creating, max_length=NAME_MAX),
               "slug": fields.text("slug", max_length=SLUG_MAX),
               "template": fields.text("template", required=creating),
-              "engine": fields.choice("engine", ENGINES)}
+              "engine": fields.word("engine", ENGINES)}
     fields.check()
     if values["slug"] is None and values["name"] is not None:
         values["slug"] = incident_templates.slug_of(values["name"])
