@@ -13,7 +13,9 @@
 
   function busy() {
     var active = document.activeElement;
-    if (active && active.form && active !== picker) return true;          // typing in a filter or comment
+    var editing = active && active.form && active !== picker && active.type !== "checkbox" &&
+                  active.type !== "submit";
+    if (editing) return true;                                             // typing in a filter or comment
     return document.querySelector('input[name="ids"]:checked') !== null;  // rows chosen for a bulk action
   }
 
