@@ -9,7 +9,7 @@ import urllib.parse
 import bottle
 import jinja2
 
-from .. import times
+from .. import times, web
 from ..core.outcomes import NotFound
 from . import session
 
@@ -149,8 +149,19 @@ def console_path(text, default=PREFIX + "/"):
 
 
 def form():
-    """The POSTed form (bottle decodes it as UTF-8), its CSRF token checked."""
-    fields = bottle.request.forms.decode()
+    """The POSTed form, its CSRF token checked. The console's forms are all urlencoded: another body (or one
+    beyond ARGUS_LITE_MAX_BODY_BYTES) reads as an empty form, which the CSRF check refuses; bytes that are not
+    UTF-8 become U+FFFD, as in query strings."""
+    fields = bottle.MultiDict()
+    environ = bottle.request.environ
+    content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if content_type == "application/x-www-form-urlencoded" and 0 < length <= web.settings().max_body_bytes:
+        raw = environ["wsgi.input"].read(length).decode("utf-8", "replace")
+        for name, value in urllib.parse.parse_qsl(raw, keep_blank_values=True):
+            fields.append(name, value)
     session.check_csrf(fields)
     return fields
-

@@ -52,8 +52,9 @@ def serializer():
     return itsdangerous.URLSafeTimedSerializer(secret.signing_key(web.settings()), salt=SALT)
 
 
-def fresh():
-    return Session(csrf=secrets.token_urlsafe(32), changed=True)
+def fresh(changed=False):
+    """A new anonymous session; its cookie is only set once it matters (the login form, a flash, a login)."""
+    return Session(csrf=secrets.token_urlsafe(32), changed=changed)
 
 
 def current():
@@ -127,14 +128,14 @@ def require_user():
 
 def log_in(found):
     """A new session for found: a new CSRF token, so that a token seen before login is worth nothing."""
-    session = fresh()
+    session = fresh(changed=True)
     session.user_pk, session.fingerprint, session.since = found.id, fingerprint(found), time.time()
     bottle.request.environ[ENVIRON_KEY] = session
     return session
 
 
 def log_out():
-    session = fresh()
+    session = fresh(changed=True)
     bottle.request.environ[ENVIRON_KEY] = session
     return session
 

@@ -25,6 +25,7 @@ def show_login():
 
 
 def login_page(status=200, error="", username=""):
+    session.current().changed = True            # its form's CSRF token must come back with the cookie
     return Page("login.html", status, error=error, username=username,
                 next=console_path(bottle.request.params.getunicode("next", "") or "", ""))
 
