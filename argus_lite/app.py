@@ -4,7 +4,7 @@ from functools import partial
 
 import bottle
 
-from . import argus, cachet, db, errors, process, prodmanager, web
+from . import argus, cachet, console, db, errors, process, prodmanager, web
 from .core import changes
 
 log = logging.getLogger("argus_lite")
@@ -31,4 +31,4 @@ def make_app(settings):
     return app
 
 
-FACES = {"argus": argus, "prodmanager": prodmanager, "cachet": cachet}
+FACES = {"argus": argus, "prodmanager": prodmanager, "cachet": cachet, "console": console}

@@ -114,7 +114,7 @@ SETTINGS = (
     ("CONNECTION_LIMIT", positive_int, "1000"),
     ("CHANNEL_TIMEOUT", positive_int, "30"),
     ("PUBLIC_URL", base_url, ""),
-    ("FACES", word_list, "argus,prodmanager,cachet"),            # FACE-2: the APIs served
+    ("FACES", word_list, "argus,prodmanager,cachet,console"),    # FACE-2: the faces served
     ("PRODMANAGER_SECRET", text, ""),                            # FACE-11: unset, no JWT is minted
 )
 

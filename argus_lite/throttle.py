@@ -9,6 +9,9 @@ import ipaddress
 import threading
 import time
 
+from .core import tokens
+from .models import User
+
 # Keys a log remembers; beyond them the one whose last failure is oldest is forgotten. With the overall
 # limit, rotating usernames or addresses cannot push a key out within its window at the defaults.
 MAX_KEYS = 10_000
@@ -100,6 +103,28 @@ class LoginGuard:
 
     def succeeded(self, username):
         self.by_username.forget(username[:USERNAME_KEY_CHARS])
+
+
+def checked_login(guard, address, username, password, may_log_in=lambda user: True):
+    """The active user whose password this is (and who may_log_in), or None, the failure counted; Throttled
+    or HashingBusy before any password is hashed when the guard says so. One hash whatever the username."""
+    guard.check(address, username)
+    user = User.get_or_none(User.username == username)
+    with guard.hashing():
+        valid = tokens.check_password(password, user.password if user is not None else "")
+    if not valid or not user.is_active or not may_log_in(user):
+        guard.failed(address, username)
+        return None
+    guard.succeeded(username)
+    return user
+
+
+def guard_of(app_config):
+    """The one LoginGuard of an app (bottle's config dict), made on first use: the API's login and the
+    console's count failures together."""
+    if "argus_lite.login_guard" not in app_config:
+        app_config["argus_lite.login_guard"] = LoginGuard(app_config["argus_lite.settings"])
+    return app_config["argus_lite.login_guard"]
 
 
 def address_key(address):

@@ -9,6 +9,7 @@ import bottle
 from . import db, errors, process
 from .errors import ApiError
 from .fields import json_type
+from .query import parse
 
 log = logging.getLogger("argus_lite")
 
@@ -144,6 +145,13 @@ def strip_trailing_slash():
     environ.setdefault("argus_lite.original_path", path)
     if len(path) > 1 and path.endswith("/"):
         environ["PATH_INFO"] = path.rstrip("/") or "/"
+
+
+def query_params():
+    """This request's query as {name: [values]}, names in request order, UTF-8 decoded (WSGI hands
+    the raw bytes over as latin-1 text; bytes that are not UTF-8 become U+FFFD, never a 500)."""
+    raw = bottle.request.environ.get("QUERY_STRING", "")
+    return parse.tokenize(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
 
 
 def json_body(expect=dict):

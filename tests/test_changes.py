@@ -70,6 +70,12 @@ CACHET2_DRIVEN = {
 }
 CACHET_DRIVEN.update(CACHET2_DRIVEN)
 FACE_DRIVEN.update(CACHET_DRIVEN)
+# The console (issue 14): forms of a logged-in operator, on the first incident.
+CONSOLE_DRIVEN = {
+    ("POST", "/console/incidents/<incident_pk:int>/<action>"): lambda w: ("ack", {"description": "seen"}),
+    ("POST", "/console/bulk"): lambda w: ("", {"ids": [str(w.incident.id), str(w.other.id)], "action": "close"}),
+}
+FACE_DRIVEN.update(CONSOLE_DRIVEN)
 EVENT_ROUTES = [(method, f"/api/{version}{path}") for version in ("v1", "v2") for method, path in DRIVEN
                 if version == "v2" or path not in V2_ONLY] + list(FACE_DRIVEN)
 
@@ -90,6 +96,7 @@ DELETE /cachet/api(/v1)?/incidents/<incident_pk:int>
 POST /cachet/api/(components|component-groups)
 PUT|PATCH|DELETE /cachet/api/(components/<component_pk:int>|component-groups/<group_pk:int>)
 POST|PUT|PATCH|DELETE /cachet/api/incident-templates(/<template_pk:int>)?
+POST /console/login|/console/logout
 """
 
 
@@ -136,6 +143,18 @@ def subscribe_to_everything(client, caller, source, *face_sources):
                                 "destinations": destinations}, headers=caller.headers)
 
 
+def send_console_form(world, rule, status):
+    """Log in as kari (the factories' password), then post the form with the session's CSRF token."""
+    action, form = CONSOLE_DRIVEN[("POST", rule)](world)
+    world.client.reset()                    # a new session each time
+    login = world.client.get("/console/login").forms[0]
+    login["username"], login["password"] = "kari", "secret-pw"
+    page = login.submit(status=303).follow()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    path = rule.replace("<incident_pk:int>", str(world.incident.id)).replace("<action>", action)
+    return world.client.post(path, dict(form, csrf=csrf), status=303 if status == "2*" else status)
+
+
 def pages_sources():
     """FACE-3: the publishing faces' own source systems."""
     with db.db.connection_context():
@@ -143,6 +162,8 @@ def pages_sources():
 
 
 def send(world, method, rule, status):
+    if (method, rule) in CONSOLE_DRIVEN:
+        return send_console_form(world, rule, status)
     if (method, rule) in CACHET_DRIVEN:
         caller, body = CACHET_DRIVEN[(method, rule)](world)
         path = rule.replace("<incident_pk:int>", str(world.published)).replace("<update_pk:int>", str(world.update))

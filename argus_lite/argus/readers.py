@@ -7,7 +7,7 @@ import urllib.parse
 from .. import times
 from ..core import users
 from ..core.events import DESCRIPTION_MAX
-from ..core.incidents import TAG_KEY, TAG_KEY_MAX, TAG_VALUE_MAX, URL_MAX
+from ..core.incidents import URL_MAX, parse_tag, ticket_url
 from ..fields import (MISSING, Invalid, datetime_value, end_time, json_type, level, nullable_datetime, optional,
                       printable, read_fields, required, shown, text, url)
 from ..models.incidents import EVENT_TYPES
@@ -17,21 +17,6 @@ CHANGEABLE = ("details_url", "ticket_url", "level", "tags")
 
 
 # Tags (TAG-1, TAG-2) ----------------------------------------------------------------------------
-
-def parse_tag(tag_text):
-    """"key=value" -> (key, value); Invalid with the TAG-2 message (a string) otherwise."""
-    key, sep, value = tag_text.partition("=")
-    if not sep:
-        raise Invalid("The tag does not have its delimiter: =.")
-    key, value = key.strip(), value.strip()
-    if not key:
-        raise Invalid("The key of the tag cannot be empty.")
-    if not TAG_KEY.fullmatch(key) or len(key) > TAG_KEY_MAX:
-        raise Invalid("Enter a valid key consisting of lowercase letters, numbers and underscores.")
-    if len(value) > TAG_VALUE_MAX:
-        raise Invalid(f"Ensure the value of the tag has no more than {TAG_VALUE_MAX} characters.")
-    return key, value
-
 
 def tag_item(raw):
     """One {"tag": "key=value"} -> (key, value); Invalid with the item's error dict."""
@@ -77,11 +62,6 @@ def read_tag(body):
 
 
 # Links (INC-9a, INC-11) ---------------------------------------------------------------------------
-
-def ticket_url(raw):
-    """INC-11: empty or a valid absolute URL (http, https, ftp, ftps), at most URL_MAX characters."""
-    return url(text(max_length=URL_MAX, null_as_empty=True)(raw))
-
 
 def details_url(raw):
     """INC-9a: a path relative to the source's base_url, or an absolute URL as ticket_url takes it; a link

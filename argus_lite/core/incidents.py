@@ -12,7 +12,7 @@ from .. import times
 from . import events
 from .outcomes import DuplicateSourceIncident, NoSourceSystem, NotFound, SourceNotAllowed, TagsOfOthers, UnknownSource
 from ..db import db, id_list, is_sqlite, json_rows
-from ..fields import BIGINT_MAX
+from ..fields import BIGINT_MAX, Invalid, text, url
 from ..models import Incident, IncidentTag, Tag
 from ..models.incidents import (HOLD_TAGS, INCIDENT_BY_PK, INCIDENT_BY_PK_FOR_UPDATE, INCIDENTS_BY_PKS,
                                 INCIDENTS_BY_PKS_FOR_UPDATE, INSERT_INCIDENT, LINK_TAGS, MAKE_TAGS, NEW_COLUMNS,
@@ -66,6 +66,39 @@ def first(found):
 
 def tag_text(pair):
     return f"{pair[0]}={pair[1]}"
+
+
+def parse_tag(tag_text):
+    """"key=value" -> (key, value); Invalid with the TAG-2 message (a string) otherwise."""
+    key, sep, value = tag_text.partition("=")
+    if not sep:
+        raise Invalid("The tag does not have its delimiter: =.")
+    key, value = key.strip(), value.strip()
+    if not key:
+        raise Invalid("The key of the tag cannot be empty.")
+    if not TAG_KEY.fullmatch(key) or len(key) > TAG_KEY_MAX:
+        raise Invalid("Enter a valid key consisting of lowercase letters, numbers and underscores.")
+    if len(value) > TAG_VALUE_MAX:
+        raise Invalid(f"Ensure the value of the tag has no more than {TAG_VALUE_MAX} characters.")
+    return key, value
+
+
+def ticket_url(raw):
+    """INC-11: empty or a valid absolute URL (http, https, ftp, ftps), at most URL_MAX characters."""
+    return url(text(max_length=URL_MAX, null_as_empty=True)(raw))
+
+
+def attached_relation(incident_pk, pair):
+    """The IncidentTag linking the tag pair to the incident (its .tag read with it), or None."""
+    key, value = pair
+    return (IncidentTag.select(IncidentTag, Tag).join(Tag)
+            .where((IncidentTag.incident == incident_pk) & (Tag.key == key) & (Tag.value == value)).first())
+
+
+def detach(relation):
+    """TAG-5: unlink one tag (no event, TAG-4); a tag row no incident links any more goes too."""
+    IncidentTag.delete().where(IncidentTag.id == relation.id).execute()
+    drop_tag_if_unused(relation.tag_id)
 
 
 def attach(incident, pairs, user, now):

@@ -16,9 +16,7 @@ from ..serialize import auth as serialize
 
 def install(app, version):
     api = f"/api/{version}"
-    if "argus_lite.login_guard" not in app.config:      # one for both versions
-        app.config["argus_lite.login_guard"] = throttle.LoginGuard(app.config["argus_lite.settings"])
-    app.route(f"{api}/token-auth", "POST", partial(log_in, guard=app.config["argus_lite.login_guard"]))
+    app.route(f"{api}/token-auth", "POST", partial(log_in, guard=throttle.guard_of(app.config)))
     app.route(f"{api}/auth/logout", "POST", log_out)
     app.route(f"{api}/auth/user", "GET", partial(current_user, version=version))
     app.route(f"{api}/auth/users/<user_pk:int>", "GET", get_user)
@@ -48,19 +46,14 @@ def log_in(guard):
     # The socket's peer: a forwarded-for header is the client's to choose.
     address, username = bottle.request.environ.get("REMOTE_ADDR", ""), body["username"]
     try:
-        guard.check(address, username)
-        user = User.get_or_none(User.username == username)
-        with guard.hashing():
-            valid = tokens.check_password(body["password"], user.password if user is not None else "")
+        user = throttle.checked_login(guard, address, username, body["password"])
     except throttle.Throttled as refusal:
         raise throttled(refusal.wait) from None
     except throttle.HashingBusy:
         raise errors.ApiError(503, {"detail": "Too many logins at once. Try again shortly."},
                               {"Retry-After": "1"}) from None
-    if not valid or not user.is_active:
-        guard.failed(address, username)
+    if user is None:
         raise errors.field_error("non_field_errors", "Unable to log in with provided credentials.")
-    guard.succeeded(username)
     return {"token": tokens.issue_token(user)}
 
 

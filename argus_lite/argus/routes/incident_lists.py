@@ -49,14 +49,14 @@ def list_open(unacked_only):
 def list_events():
     """EV-15 (v2): all events, newest timestamp first, no filters."""
     auth.require_user()
-    request_params, key = query_params(), secret.signing_key(web.settings())
+    request_params, key = web.query_params(), secret.signing_key(web.settings())
     found = engine.event_page(read_cursor(request_params, "events", key), page_size(request_params))
     return dict(links(found, key), results=[serialize.event(row, row.actor.username) for row in found.rows])
 
 
 def incident_page(list_name, table, restriction):
     """restriction: terms ANDed to the request's own (INC-14's source)."""
-    request_params, now = query_params(), times.now()
+    request_params, now = web.query_params(), times.now()
     try:
         terms = restriction + tuple(query.incident_terms(request_params, table))
     except query.FilterError as error:
@@ -92,19 +92,12 @@ def count_body(count, request_params):
     return {"count": count, "params": {name: values[-1] for name, values in request_params.items()}}
 
 
-def query_params():
-    """This request's query as {name: [values]}, names in request order, UTF-8 decoded (WSGI hands
-    the raw bytes over as latin-1 text; bytes that are not UTF-8 become U+FFFD, never a 500)."""
-    raw = bottle.request.environ.get("QUERY_STRING", "")
-    return parse.tokenize(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
-
-
 def link_to(target, key):
     """F-5: absolute URL of this path with every parameter kept (repeats too), cursor replaced,
     sorted by name, URL-encoded with space as '+'."""
     if target is None:
         return None
-    kept = [(name, value) for name, values in query_params().items() if name != "cursor" for value in values]
+    kept = [(name, value) for name, values in web.query_params().items() if name != "cursor" for value in values]
     pairs = sorted(kept + [("cursor", cursor.encode(target, key))], key=lambda pair: pair[0])
     path = bottle.request.environ.get("argus_lite.original_path", bottle.request.path)
     return web.absolute_url(urllib.parse.quote(path)) + "?" + urllib.parse.urlencode(pairs)

@@ -51,8 +51,7 @@ def remove_tag(incident_pk, tag_text):
     incident_or_404(incident_pk)
     relation = attached(incident_pk, tag_text)
     with changes.recording(web.settings(), web.listeners()):
-        IncidentTag.delete().where(IncidentTag.id == relation.id).execute()
-        incidents.drop_tag_if_unused(relation.tag_id)
+        incidents.detach(relation)
     web.no_content()
 
 
@@ -65,11 +64,10 @@ def incident_or_404(incident_pk):
 def attached(incident_pk, tag_text):
     try:
         check_text(tag_text)
-        key, value = readers.parse_tag(tag_text)
+        pair = incidents.parse_tag(tag_text)
     except Invalid:
         raise errors.not_found() from None
-    relation = (IncidentTag.select(IncidentTag, Tag).join(Tag)
-                .where((IncidentTag.incident == incident_pk) & (Tag.key == key) & (Tag.value == value)).first())
+    relation = incidents.attached_relation(incident_pk, pair)
     if relation is None:
         raise errors.not_found()
     return relation

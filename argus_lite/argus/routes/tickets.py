@@ -4,7 +4,7 @@ import urllib.parse
 from ... import errors, times, web
 from ...core import changes, incidents, tickets
 from ...fields import Invalid
-from .. import auth, readers
+from .. import auth
 from .incidents import shown
 
 NO_URL = "No url could be generated. Please check that the ticket plugin provides a function to create tickets."
@@ -42,7 +42,7 @@ def ticket_for(incident_pk, user):
     if not url or not isinstance(url, str):
         raise errors.bad_request(NO_URL)
     try:
-        return readers.ticket_url(url)      # as a client's ticket_url: no NUL, no javascript: link (INC-11)
+        return incidents.ticket_url(url)      # as a client's ticket_url: no NUL, no javascript: link (INC-11)
     except Invalid:
         raise errors.ApiError(500, "The ticket plugin answered a url that cannot be stored.") from None
 

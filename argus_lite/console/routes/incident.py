@@ -1,0 +1,76 @@
+"""One incident (issue 14): every field, the event timeline, acks and tags; its actions, each a POST that
+writes through the core as the Argus API does (EV-2, EV-4, EV-12, INC-13, TAG-4, TAG-5) and answers 303 back
+to the page with a flash message."""
+from ... import times, web
+from ...core import changes, incidents
+from ...core.outcomes import DomainError, NotFound
+from ...models import Acknowledgement, Event, User
+from ...models.incidents import EVENT_TYPES, details_url, one_incident
+from .. import actions, session
+from ..pages import PREFIX, Page, Redirect, form
+
+ACTIONS = {
+    "ack": lambda incident, user, fields, now: actions.acknowledge(
+        incident, user, actions.comment_text(fields), actions.expiration(fields, now), now),
+    "close": lambda incident, user, fields, now: actions.post_event(
+        incident, user, "CLO", actions.comment_text(fields), now),
+    "reopen": lambda incident, user, fields, now: actions.post_event(
+        incident, user, "REO", actions.comment_text(fields), now),
+    "comment": lambda incident, user, fields, now: actions.post_event(
+        incident, user, "OTH", required_comment(fields), now),
+    "ticket": lambda incident, user, fields, now: actions.set_ticket_url(incident, user, fields.get("ticket_url", "")),
+    "tag": lambda incident, user, fields, now: actions.add_tag(incident, user, fields.get("tag", ""), now),
+    "untag": lambda incident, user, fields, now: actions.remove_tag(incident, user, fields.get("tag", "")),
+}
+DONE = {"ack": "Acknowledged.", "close": "Closed.", "reopen": "Reopened.", "comment": "Comment added.",
+        "ticket": "Ticket URL saved.", "tag": "Tag added.", "untag": "Tag removed."}
+
+
+def install(route, app):
+    route("/incidents/<incident_pk:int>", "GET", show)
+    route("/incidents/<incident_pk:int>/<action>", "POST", act)
+
+
+def show(incident_pk):
+    user = session.require_user()
+    now = times.now()
+    found = one_incident(incident_pk, now)
+    if found is None:
+        raise NotFound("incident", incident_pk)
+    row, tags = found
+    timeline = (Event.select(Event, User).join(User, on=(Event.actor == User.id))
+                .where(Event.incident == incident_pk).order_by(Event.timestamp.desc(), Event.id.desc()))
+    acks = (Acknowledgement.select(Acknowledgement, Event, User).join(Event)
+            .join(User, on=(Event.actor == User.id)).where(Acknowledgement.incident == incident_pk)
+            .order_by(Event.timestamp.desc(), Event.id.desc()))
+    return Page("incident.html", user=user, incident=row, tags=tags, events=list(timeline), acks=list(acks),
+                event_types=EVENT_TYPES, details=details_url(row.details_url, row.source_base_url),
+                is_open=row.end_time is not None and row.end_time > times.to_us(now), now=now)
+
+
+def required_comment(fields):
+    text = actions.comment_text(fields)
+    if not text:
+        raise actions.Refused("Write a comment first.")
+    return text
+
+
+def act(incident_pk, action):
+    user = session.require_user()
+    fields = form()
+    change = ACTIONS.get(action)
+    if change is None:
+        raise NotFound("action", action)
+    incidents.get(incident_pk)
+    back = f"{PREFIX}/incidents/{incident_pk}"
+    current, now = session.current(), times.now()
+    try:
+        with changes.recording(web.settings(), web.listeners()) as unit:
+            unit.add(change(incidents.locked(incident_pk), user, fields, now))
+    except actions.Refused as refusal:
+        current.flash("error", str(refusal))
+    except DomainError as outcome:
+        current.flash("error", actions.refusal_text(outcome))
+    else:
+        current.flash("ok", DONE[action])
+    return Redirect(back)

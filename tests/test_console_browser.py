@@ -1,0 +1,181 @@
+"""The console in a real browser: headless Chromium (Debian's chromium and chromium-driver, installed by
+scripts/browser) driven by selenium against a live argus_lite on waitress, on both databases. Each test
+saves a screenshot into its pytest tmp dir (docs/screenshots/ holds copies)."""
+import os
+import shutil
+import time
+
+import pytest
+import requests
+
+from argus_lite.testing import serve_in_thread
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+pytestmark = pytest.mark.skipif(not (os.access(CHROMIUM, os.X_OK) and os.access(DRIVER, os.X_OK)),
+                                reason="no chromium/chromedriver: run scripts/browser")
+PASSWORD = "secret-pw"
+WAIT_SECONDS = 20
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--disable-gpu"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def live(wsgi_app, browser, end_user, source):
+    base, stop = serve_in_thread(wsgi_app)
+    browser.delete_all_cookies()        # cookies are per host, whatever the port of the last test's server
+    yield base
+    stop()
+
+
+@pytest.fixture
+def shot(browser, tmp_path):
+    def save(name):
+        path = tmp_path / f"{name}.png"
+        assert browser.save_screenshot(str(path))
+        if os.environ.get("ARGUS_LITE_SCREENSHOTS"):          # to refresh docs/screenshots/
+            shutil.copy(path, os.environ["ARGUS_LITE_SCREENSHOTS"])
+        return path
+    return save
+
+
+def wait_for(browser, condition):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, WAIT_SECONDS).until(condition)
+
+
+def by_css(selector):
+    from selenium.webdriver.common.by import By
+
+    return By.CSS_SELECTOR, selector
+
+
+def log_in(browser, base, username="kari"):
+    browser.get(f"{base}/")
+    wait_for(browser, lambda driver: driver.find_elements(*by_css("#username")))
+    browser.find_element(*by_css("#username")).send_keys(username)
+    browser.find_element(*by_css("#password")).send_keys(PASSWORD)
+    browser.find_element(*by_css("form.login button")).click()
+    wait_for(browser, lambda driver: driver.find_elements(*by_css("table.incidents")))
+
+
+def post_incident(base, source, description):
+    answer = requests.post(f"{base}/api/v2/incidents/", headers={"Authorization": f"Token {source.token}"},
+                           json={"start_time": "2026-01-01T10:00:00+01:00", "description": description,
+                                 "tags": [{"tag": "host=sw1"}], "level": 2}, timeout=10)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["pk"]
+
+
+def incident_of(base, caller, pk):
+    return requests.get(f"{base}/api/v2/incidents/{pk}/", headers=caller.headers, timeout=10).json()
+
+
+def test_log_in_and_out(browser, live, shot):
+    browser.get(f"{live}/console/")
+    assert "/console/login" in browser.current_url
+    shot("login")
+    log_in(browser, live)
+    assert browser.current_url == f"{live}/console/"
+    browser.find_element(*by_css("form.logout button")).click()
+    wait_for(browser, lambda driver: "You are logged out." in driver.page_source)
+    shot("logged-out")
+    browser.get(f"{live}/console/")
+    assert "/console/login" in browser.current_url
+
+
+def test_a_wrong_password_is_refused(browser, live):
+    browser.get(f"{live}/console/login")
+    browser.find_element(*by_css("#username")).send_keys("kari")
+    browser.find_element(*by_css("#password")).send_keys("wrong")
+    browser.find_element(*by_css("form.login button")).click()
+    assert "Unable to log in" in wait_for(browser, lambda driver: driver.find_element(*by_css("#login-error"))).text
+
+
+def test_an_incident_posted_through_the_api_appears_without_reload(browser, live, source, shot):
+    from selenium.webdriver.support.ui import Select
+
+    log_in(browser, live)
+    Select(browser.find_element(*by_css("#refresh"))).select_by_value("5")
+    browser.execute_script("document.body.dataset.sameDocument = 'yes'")   # a reload would drop this mark
+    browser.find_element(*by_css("h1")).click()                           # no field has the focus
+    pk = post_incident(live, source, "uplink down at trd-gw1")
+    row = wait_for(browser, lambda driver: driver.find_elements(*by_css(f'tr[data-pk="{pk}"]')))[0]
+    assert "uplink down at trd-gw1" in row.text and "host=sw1" in row.text
+    assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"
+    shot("incident-list")
+
+
+def test_the_refresh_waits_while_rows_are_selected(browser, live, source):
+    from selenium.webdriver.support.ui import Select
+
+    first = post_incident(live, source, "first")
+    log_in(browser, live)
+    Select(browser.find_element(*by_css("#refresh"))).select_by_value("5")
+    browser.find_element(*by_css(f'tr[data-pk="{first}"] input[name="ids"]')).click()
+    second = post_incident(live, source, "second")
+    time.sleep(7)                       # more than one refresh interval
+    assert not browser.find_elements(*by_css(f'tr[data-pk="{second}"]'))
+    assert browser.find_element(*by_css(f'tr[data-pk="{first}"] input[name="ids"]')).is_selected()
+    browser.find_element(*by_css(f'tr[data-pk="{first}"] input[name="ids"]')).click()
+    wait_for(browser, lambda driver: driver.find_elements(*by_css(f'tr[data-pk="{second}"]')))
+
+
+def test_acknowledge_and_the_api_reports_it_acked(browser, live, source, end_user, shot):
+    pk = post_incident(live, source, "fan failure")
+    log_in(browser, live)
+    browser.find_element(*by_css(f'tr[data-pk="{pk}"] td a')).click()
+    wait_for(browser, lambda driver: driver.find_elements(*by_css("#acknowledge")))
+    assert browser.find_element(*by_css("#acked")).text == "no"
+    browser.find_element(*by_css("#ack-description")).send_keys("replacing the fan")
+    browser.find_element(*by_css("#acknowledge")).click()
+    wait_for(browser, lambda driver: "Acknowledged." in driver.page_source)
+    assert browser.find_element(*by_css("#acked")).text == "yes"
+    assert "replacing the fan" in browser.page_source
+    shot("incident-detail")
+    assert incident_of(live, end_user, pk)["acked"] is True
+
+
+def test_close_three_with_one_bulk_action(browser, live, source, end_user, shot):
+    pks = [post_incident(live, source, f"port {number} down") for number in range(3)]
+    kept = post_incident(live, source, "still open")
+    log_in(browser, live)
+    for pk in pks:
+        browser.find_element(*by_css(f'tr[data-pk="{pk}"] input[name="ids"]')).click()
+    browser.find_element(*by_css('form.bulk button[value="close"]')).click()
+    wait_for(browser, lambda driver: "3 incidents closed" in driver.page_source)
+    shot("bulk-closed")
+    assert [incident_of(live, end_user, pk)["open"] for pk in pks] == [False, False, False]
+    assert incident_of(live, end_user, kept)["open"] is True
+
+
+def test_a_source_system_user_cannot_log_in(browser, live, source):
+    from argus_lite.core import users
+
+    users.set_password(source.user, PASSWORD)
+    browser.get(f"{live}/console/login")
+    browser.find_element(*by_css("#username")).send_keys(source.user.username)
+    browser.find_element(*by_css("#password")).send_keys(PASSWORD)
+    browser.find_element(*by_css("form.login button")).click()
+    assert "Unable to log in" in wait_for(browser, lambda driver: driver.find_element(*by_css("#login-error"))).text
+
+
+def test_the_page_runs_under_its_content_security_policy(browser, live, source):
+    """The console's script loads under script-src 'self' and the browser reports no CSP violation."""
+    log_in(browser, live)
+    logs = browser.get_log("browser")
+    assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs
+    assert browser.execute_script("return typeof fetch") == "function"
