@@ -11,7 +11,7 @@ The dataset: incidents with 3-4 tags from a fixed vocabulary, levels 1-5, 30% st
 wrk (2 threads, 8 connections, 10 s each) on four list pages of 100, one incident, ingest, OTH events and
 acks; then a cursor walk over every stateful=true page. seed-pages publishes every incident to the status
 page (10 scopes, 20 services, its phase from its state, one public comment each), for the face list
-scenarios (FACE-13: a ProdManager page of 50 with a filter and its totals, a Cachet 3.x page of 100, within 2x the Argus page). Each rate is also given as a share of the ceiling:
+scenarios (FACE-13: a ProdManager page of 50 with a filter and its totals, Cachet 3.x and 2.x pages of 100, within 2x the Argus page). Each rate is also given as a share of the ceiling:
 a hello-world bottle app on waitress with the same threads, measured with wrk in the same run. Standard
 library only (plus psycopg2 for seed-sql on PostgreSQL, bottle and waitress for the ceiling), and wrk.
 """
@@ -47,6 +47,7 @@ FACE_READS = {
     "pm_list_scope_status": "/prodmanager/api/incident?per_page=50&scope=3&status=investigating&status=stable",
     "cachet_list": "/cachet/api/incidents?per_page=100",
     "cachet_list_status": "/cachet/api/incidents?per_page=100&filter%5Bstatus%5D=1,2&sort=-created_at",
+    "cachet2_list_status": "/cachet/api/v1/incidents?per_page=100&status=2",
 }
 
 # A reference only, not comparable with a run: Argus 2.10.2 (gunicorn, 2 workers, PostgreSQL, 10,000 incidents)

@@ -281,7 +281,7 @@ def sorted_page(filters, show_internal, order, offset, limit):
     """One page of PageRow in the order asked: filters title_contains (any case), phase (a list), visibility,
     started_after and started_before (µs, both inclusive), published_by (µs: none published later), meta
     ({key: [JSON texts its value may be]}, every key matching); order [(SORTS key, descending)], then by
-    pk."""
+    pk in the direction of the last key."""
     query = (PageIncident.select(*[column.alias(label) for column, label in zip(PAGE_COLUMNS, PageRow._fields)])
              .join(Incident))
     visible = PageIncident.visibility.in_([PUBLIC, INTERNAL]) if show_internal else PageIncident.visibility == PUBLIC
@@ -300,10 +300,10 @@ def sorted_page(filters, show_internal, order, offset, limit):
         conditions.append(is_published(filters["published_by"]))
     for key, encodings in (filters.get("meta") or {}).items():
         conditions.append(meta_matches(key, encodings))
-    ordering = []
-    for key, descending in order:
-        ordering.append(SORTS[key].desc() if descending else SORTS[key].asc())
-    query = query.where(*conditions).order_by(*ordering, PageIncident.incident).limit(limit).offset(offset)
+    ordering = [SORTS[key].desc() if descending else SORTS[key].asc() for key, descending in order]
+    last_descending = bool(order) and order[-1][1]          # ties by pk the same way: one index serves both
+    ordering.append(PageIncident.incident.desc() if last_descending else PageIncident.incident.asc())
+    query = query.where(*conditions).order_by(*ordering).limit(limit).offset(offset)
     return tuples_of(PageRow, db.db.execute(query))
 
 
