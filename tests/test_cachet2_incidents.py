@@ -8,6 +8,7 @@ unknown update, unauthorized, no data, create, update, delete); GeneralTest's pi
 (3 of 5). Left out, with what they need: templates (2), meta (2), the 406 of an unacceptable Accept header
 and the status summary (components)."""
 import pytest
+from playhouse.test_utils import count_queries
 
 from argus_lite import db
 from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote
@@ -269,3 +270,25 @@ def test_a_query_that_is_no_utf8_is_no_field(cachet):
     answer = api.post(f"{API}/incidents?name=%FF&status=1&message=x", headers=token, status=400).json
     assert answer["errors"][0]["meta"]["details"] == ["The name field is required."]
     assert api.get(f"{API}/incidents?%FF=%FF").json["data"] == []
+
+
+def test_a_list_reads_the_updates_of_its_page_in_one_query(cachet):
+    """FACE-13: each incident carries its updates, and more incidents with more updates cost no more queries."""
+    api, _ = cachet
+    first = create(cachet)
+    add_update(cachet, first)
+
+    def queries():
+        with count_queries() as counter:
+            listed = api.get(f"{API}/incidents?per_page=100").json["data"]
+        return counter.count, listed
+
+    few, listed = queries()
+    assert [len(incident["updates"]) for incident in listed] == [1]
+    for number in range(4):
+        pk = create(cachet, name=f"Incident {number}")
+        add_update(cachet, pk)
+        add_update(cachet, pk, status=3)
+    many, listed = queries()
+    assert many == few
+    assert sorted(len(incident["updates"]) for incident in listed) == [1, 2, 2, 2, 2]

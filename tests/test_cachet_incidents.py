@@ -12,6 +12,7 @@ GeneralTest's ping and version are here too."""
 import datetime
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from argus_lite import db, times
 from argus_lite.core import tokens
@@ -657,3 +658,25 @@ def test_an_incident_published_later_shows_only_to_tokens_that_manage_incidents(
     manager = limited(end_user, "incidents.manage")
     assert ids(api.get(f"{API}/incidents", headers=manager)) == [embargoed, shown]
     assert len(api.get(f"{API}/incidents/{embargoed}/updates", headers=manager).json["data"]) == 1
+
+
+def test_include_updates_reads_the_updates_of_a_page_in_one_query(cachet):
+    """FACE-13: include=updates costs one query for the page, not one per incident."""
+    api, _ = cachet
+    add_update(cachet, create(cachet))
+
+    def queries():
+        with count_queries() as counter:
+            answer = api.get(f"{API}/incidents?include=updates&per_page=100")
+        return counter.count, answer.json
+
+    few, document = queries()
+    assert len(document["included"]) == 1
+    for number in range(4):
+        pk = create(cachet, name=f"Incident {number}")
+        add_update(cachet, pk)
+        add_update(cachet, pk, status=3)
+    many, document = queries()
+    assert many == few
+    assert sorted(len(thing["relationships"]["updates"]["data"]) for thing in document["data"]) == [1, 2, 2, 2, 2]
+    assert len(document["included"]) == 9

@@ -6,7 +6,7 @@ import functools
 import json
 import uuid
 
-from peewee import SQL, Case, Cast, NodeList, Value, fn
+from peewee import SQL, Case, Cast, NodeList, Select, Value, fn
 
 from .. import db, times
 from ..db import Prepared
@@ -506,6 +506,23 @@ def updates_of(incident_pk, statuses, order, offset, limit):
     query = (PageNote.select(*[column.alias(label) for column, label in zip(UPDATE_COLUMNS, UpdateRow._fields)])
              .where(*conditions).order_by(*ordering, PageNote.id).limit(limit).offset(offset))
     return tuples_of(UpdateRow, db.db.execute(query))
+
+
+def updates_of_page(incident_pks, each_max):
+    """{incident pk: its first each_max UpdateRow, oldest first} for a page of incidents, in one query."""
+    if not incident_pks:
+        return {}
+    position = fn.ROW_NUMBER().over(partition_by=[PageNote.incident], order_by=[PageNote.id])
+    numbered = (PageNote.select(*[column.alias(label) for column, label in zip(UPDATE_COLUMNS, UpdateRow._fields)],
+                                position.alias("position"))
+                .where(PageNote.incident.in_(list(incident_pks)), PageNote.status.is_null(False))
+                .alias("numbered"))
+    query = (Select(from_list=[numbered], columns=[numbered.c[label] for label in UpdateRow._fields])
+             .where(numbered.c.position <= each_max).order_by(numbered.c.incident_id, numbered.c.id))
+    found = {pk: [] for pk in incident_pks}
+    for row in tuples_of(UpdateRow, db.db.execute(query)):
+        found[row.incident_id].append(row)
+    return found
 
 
 def find_update(incident_pk, update_pk):

@@ -81,13 +81,13 @@ def list_incidents():
 
 
 def with_includes(rows, includes):
-    """The incidents' objects with the relationships asked for, and the objects they name; the components
-    (and their groups) of a whole page in one query each."""
+    """The incidents' objects with the relationships asked for, and the objects they name; the updates,
+    the components and their groups of a whole page in one query each."""
     things, included = [serialize.incident(row, with_meta="meta" in includes) for row in rows], []
     if "updates" in includes:
+        updates_of = pages.updates_of_page([row.incident_id for row in rows], INCLUDED_UPDATES_MAX)
         for thing, row in zip(things, rows):
-            updates = [serialize.update(update) for update in
-                       pages.updates_of(row.incident_id, [], [("id", False)], 0, INCLUDED_UPDATES_MAX)]
+            updates = [serialize.update(update) for update in updates_of[row.incident_id]]
             serialize.related(thing, "updates", updates)
             included += updates
     if includes & {"components", "components.group"}:

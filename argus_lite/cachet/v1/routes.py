@@ -110,11 +110,13 @@ def list_incidents():
         return serialize.page([], 0, number, size)
     filters, show_internal = found
     rows = pages.sorted_page(filters, show_internal, order, (number - 1) * size, size)
-    return serialize.page([incident_of(row) for row in rows], counted(filters, show_internal), number, size)
+    return serialize.page(incidents_of(rows), counted(filters, show_internal), number, size)
 
 
-def incident_of(row):
-    return serialize.incident(row, pages.updates_of(row.incident_id, [], [("id", False)], 0, UPDATES_MAX))
+def incidents_of(rows):
+    """The incidents of a page with their updates, read in one query."""
+    updates = pages.updates_of_page([row.incident_id for row in rows], UPDATES_MAX)
+    return [serialize.incident(row, updates[row.incident_id]) for row in rows]
 
 
 def shown(incident_pk):
@@ -123,7 +125,7 @@ def shown(incident_pk):
 
 
 def show_incident(incident_pk):
-    return serialize.single(incident_of(shown(incident_pk)))
+    return serialize.single(incidents_of([shown(incident_pk)])[0])
 
 
 def list_updates(incident_pk):
@@ -179,7 +181,7 @@ def store_incident():
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(FACE, values, user)
         unit.add(stored)
-    return serialize.single(incident_of(pages.get(page.incident_id)))
+    return serialize.single(incidents_of([pages.get(page.incident_id)])[0])
 
 
 def update_incident(incident_pk):
@@ -188,7 +190,7 @@ def update_incident(incident_pk):
     values = read_incident(fields(), creating=False)
     with changes.recording(web.settings(), web.listeners()) as unit:
         unit.add(pages.change(pages.locked(incident_pk), values, user))
-    return serialize.single(incident_of(pages.get(incident_pk)))
+    return serialize.single(incidents_of([pages.get(incident_pk)])[0])
 
 
 def destroy_incident(incident_pk):
