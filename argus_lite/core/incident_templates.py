@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from .. import db, times
 from ..fields import BIGINT_MAX
-from ..models.pages import IncidentTemplate
+from ..models.pages import PUBLIC, IncidentTemplate
 from . import templates
 from .outcomes import NameTaken, NotFound
 
@@ -38,6 +38,11 @@ def get(pk):
 
 def by_slug(slug):
     return IncidentTemplate.get_or_none(IncidentTemplate.slug == slug)
+
+
+def count():
+    """How many templates there are: a site has a handful, so a count is cheap."""
+    return IncidentTemplate.select().count()
 
 
 def listed(filters, order, offset, limit):
@@ -97,3 +102,15 @@ def delete(template):
 def message_of(template, variables):
     """The message the template makes of variables (core.templates.render), or TemplateRefused."""
     return templates.render(template.engine, template.template, variables)
+
+
+def message_for_incident(template, template_vars, incident, status):
+    """Cachet's CreateIncident (both dialects): the template rendered with template_vars and the incident
+    being created (core.pages FIELDS, status its Cachet number) as `incident`, occurred_at in the server
+    zone as Y-m-d H:i:s (default now)."""
+    occurred = (incident.get("start_time") or times.now()).astimezone(times.server_zone())
+    variables = {"name": incident["title"], "status": status, "message": incident.get("body"),
+                 "visible": incident["visibility"] == PUBLIC, "notify": incident["notifications"],
+                 "stickied": incident["stickied"], "occurred_at": occurred.strftime("%Y-%m-%d %H:%M:%S"),
+                 "component": None, "component_status": None}
+    return message_of(template, templates.cachet_variables(template_vars, variables))

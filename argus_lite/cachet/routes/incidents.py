@@ -5,7 +5,7 @@ import json
 import re
 
 from ... import times, web
-from ...core import changes, components, incident_templates, pages, templates
+from ...core import changes, components, incident_templates, pages
 from .. import answers, auth, readers, serialize
 from ..readers import Fields
 
@@ -207,17 +207,6 @@ def existing_template(fields):
     return found
 
 
-def template_message(template, template_vars, values):
-    """Cachet's CreateIncident: the template rendered with template_vars and the incident as it is being
-    created (its message, if any, is replaced)."""
-    incident = {"name": values["title"], "status": values["phase_number"], "message": values.get("body"),
-                "visible": values["visibility"] == pages.PUBLIC, "notify": values["notifications"],
-                "stickied": values["stickied"],
-                "occurred_at": serialize.timestamp(times.to_us(values.get("start_time") or times.now()))["string"],
-                "component": None, "component_status": None}
-    return incident_templates.message_of(template, templates.cachet_variables(template_vars, incident))
-
-
 def store_incident():
     """Defaults of 3.x: not visible to guests (FACE-7), not stickied, no notifications, published now."""
     user = auth.require("incidents.manage")
@@ -228,7 +217,8 @@ def store_incident():
               "level": LEVEL, **values}
     template, template_vars = values.pop("template", None), values.pop("template_vars", None)
     if template is not None:
-        values["body"] = template_message(template, template_vars, values)
+        values["body"] = incident_templates.message_for_incident(template, template_vars, values,
+                                                                   values["phase_number"])
     values.pop("phase_number")
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(auth.FACE, values, user)

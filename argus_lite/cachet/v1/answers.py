@@ -9,7 +9,7 @@ import uuid
 import bottle
 
 from ... import web
-from ...core.outcomes import NotFound
+from ...core.outcomes import NotFound, TemplateRefused
 from ...errors import ApiError
 from ..answers import Refused
 
@@ -50,6 +50,8 @@ def answer(outcome):
         return refused(outcome.errors)
     if isinstance(outcome, NotFound):
         return error(404)
+    if isinstance(outcome, TemplateRefused):       # FACE-14: a template that does not render
+        return error(400, [f"The template is invalid: {outcome.reason}"])
     raise TypeError(f"no Cachet 2.x answer for {outcome!r}")
 
 
@@ -63,7 +65,8 @@ def render(callback):
 
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
-        result = web.answered_call(callback, args, kwargs, (Refused, NotFound), answer, error(500))
+        result = web.answered_call(callback, args, kwargs, (Refused, NotFound, TemplateRefused), answer,
+                                   error(500))
         if isinstance(result, web.Refusal):
             result = result.body
         if result is None:

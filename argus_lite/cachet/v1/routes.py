@@ -4,7 +4,7 @@ string and the body together, as Binput does (cachet-url-monitor sends them in t
 import bottle
 
 from ... import times, web
-from ...core import changes, pages
+from ...core import changes, incident_templates, pages
 from .. import readers
 from ..auth import user_of_key
 from ..readers import Fields
@@ -168,9 +168,19 @@ def read_incident(given, creating):
     values["start_time"] = given.date("occurred_at")
     if given.given("component_id"):           # components are not held yet: none exists
         given.refuse("component_id", "The selected component id is invalid.")
-    given.text("template")                    # an unknown template falls back to the message, as 2.x does
+    if creating:
+        values["template"] = known_template(given)
+        values["template_vars"] = given.mapping("vars")
+        if values["template"] is None and values["body"] is None and "message" not in given.errors:
+            given.refuse("message", "The message field is required.")
     given.check()
     return {name: value for name, value in values.items() if value is not None}
+
+
+def known_template(given):
+    """The template a create names by slug; an unknown one is none: 2.x falls back to the message."""
+    slug = given.text("template")
+    return None if slug is None else incident_templates.by_slug(slug)
 
 
 def store_incident():
@@ -178,6 +188,10 @@ def store_incident():
     user = require()
     values = {"visibility": pages.PUBLIC, "stickied": False, "notifications": True, "published_at": times.now(),
               "level": LEVEL, **read_incident(fields(), creating=True)}
+    template, template_vars = values.pop("template", None), values.pop("template_vars", None)
+    if template is not None:
+        values["body"] = incident_templates.message_for_incident(template, template_vars, values,
+                                                                 pages.PHASES.index(values["phase"]))
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(FACE, values, user)
         unit.add(stored)
