@@ -1,6 +1,6 @@
 """The Cachet 2.x API (reference §3, FACE-2, FACE-10) under /cachet/api/v1: ping, version, incidents,
-their updates and templates in Cachet 2.4's shapes ({"data"} envelopes, paginated meta, errors[] documents), over the same
-incidents as the Argus API and the 3.x face."""
+their updates and templates in Cachet 2.4's shapes ({"data"} envelopes, paginated meta, errors[]
+documents), over the same incidents as the Argus API and the 3.x face."""
 from ... import web
 from . import answers, routes, templates
 
