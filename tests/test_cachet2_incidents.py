@@ -207,9 +207,23 @@ def test_get_incident_updates(cachet):
     pk = create(cachet)
     made = [add_update(cachet, pk)["id"] for _ in range(3)]
     answer = api.get(f"{API}/incidents/{pk}/updates").json
-    assert [thing["id"] for thing in answer["data"]] == made and answer["meta"]["pagination"]["total"] == 3
+    newest_first = made[::-1]                                                   # 2.4: created_at desc
+    assert [thing["id"] for thing in answer["data"]] == newest_first and answer["meta"]["pagination"]["total"] == 3
     incident = api.get(f"{API}/incidents/{pk}").json["data"]
-    assert [update["id"] for update in incident["updates"]] == made and incident["latest_update_id"] == made[-1]
+    assert [update["id"] for update in incident["updates"]] == newest_first
+    assert incident["latest_update_id"] == made[-1]
+    assert set(incident["updates"][0]) == {"id", "incident_id", "status", "message", "user_id", "created_at",
+                                           "updated_at"}                 # the bare relation, no presenter fields
+
+
+def test_is_resolved_and_duration_follow_the_latest_update(cachet):
+    api, _ = cachet
+    pk = create(cachet)
+    incident = api.get(f"{API}/incidents/{pk}").json["data"]
+    assert (incident["is_resolved"], incident["duration"]) == (False, 0)        # no update: 0 seconds
+    add_update(cachet, pk, status=4, message="Fixed")
+    incident = api.get(f"{API}/incidents/{pk}").json["data"]
+    assert incident["is_resolved"] is True and isinstance(incident["duration"], int) and incident["duration"] >= 0
 
 
 def test_get_invalid_incident_update(cachet):
