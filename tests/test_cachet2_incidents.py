@@ -2,15 +2,19 @@
 FACE-10, FACE-11): incidents and their updates as a 2.x client sends and reads them, and the same incidents
 through the Argus API and the 3.x face.
 
-Ported from cachethq/cachet 2.4 tests/Api: 8 of IncidentTest.php's 12 cases (list, unknown incident,
-unauthorized, no data, create, update, delete, a component id) and all 7 of IncidentUpdateTest.php's (list,
-unknown update, unauthorized, no data, create, update, delete); GeneralTest's ping, version and error page
-(3 of 5). Left out, with what they need: templates (2), meta (2), the 406 of an unacceptable Accept header
-and the status summary (components)."""
+Ported from cachethq/cachet branch 2.4 tests/Api: 9 of IncidentTest.php's 13 cases (all incidents, invalid
+incident, no authorization, missing data, create, get the newly created one, update, update with no user
+associated, delete); all 7 of IncidentUpdateTest.php's (all updates, invalid update, no authorization, no data,
+create, update, delete); 2 of GeneralTest.php's 5 (ping, error page for an unknown endpoint). Left out: the
+two template cases and the meta case (the 2.x dialect renders no template and stores no meta), the component
+status case (no components yet: a component_id is refused, see deviations), GeneralTest's 406 for an
+unacceptable Accept header (no content negotiation) and its two system status cases (components). The
+version case is ours: 2.4 has none."""
 import pytest
 from playhouse.test_utils import count_queries
 
 from argus_lite import db
+from argus_lite.cachet.v1 import answers
 from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote
 
 API = "/cachet/api/v1"
@@ -54,6 +58,17 @@ def test_error_page_is_a_2x_error_document_not_the_3x_one(api):
     error = assert_error(api.get(f"{API}/not-found", status=404), 404, "Not Found")
     assert error["detail"] == "The requested resource could not be found but may be available again in the future."
     assert "message" in api.get("/cachet/api/not-found", status=404).json            # 3.x keeps its own
+
+
+@pytest.mark.parametrize("status, title, detail", [                  # graham-campbell/exceptions errors.json
+    (401, "Unauthorized", "Authentication is required and has failed or has not yet been provided."),
+    (405, "Method Not Allowed", "A request was made of a resource using a request method not supported by that "
+                                "resource."),
+    (413, "Payload Too Large", "The server cannot process the request because the request payload is too large."),
+])
+def test_error_titles_and_details_are_2_4s(status, title, detail):
+    (error,) = answers.document(status)["errors"]
+    assert (error["status"], error["title"], error["detail"]) == (status, title, detail)
 
 
 @pytest.mark.parametrize("path", ["/schedules", "/metrics", "/subscribers", "/components"])
@@ -144,6 +159,7 @@ def test_put_incident_is_partial(cachet):                                       
     pk = create(cachet)
     answer = api.put_json(f"{API}/incidents/{pk}", {"name": "Foo"[::-1]}, headers=token, status=200).json["data"]
     assert (answer["name"], answer["message"], answer["status"]) == ("ooF", INCIDENT["message"], 1)
+    assert answer["user_id"] is None                                 # test_can_update_incident_when_no_user_...
     answer = api.put_json(f"{API}/incidents/{pk}", {"status": 4, "visible": 0}, headers=token).json["data"]
     assert (answer["status"], answer["is_resolved"], answer["visible"]) == (4, True, 0)
 
@@ -208,9 +224,23 @@ def test_get_incident_updates(cachet):
     pk = create(cachet)
     made = [add_update(cachet, pk)["id"] for _ in range(3)]
     answer = api.get(f"{API}/incidents/{pk}/updates").json
-    assert [thing["id"] for thing in answer["data"]] == made and answer["meta"]["pagination"]["total"] == 3
+    newest_first = made[::-1]                                                   # 2.4: created_at desc
+    assert [thing["id"] for thing in answer["data"]] == newest_first and answer["meta"]["pagination"]["total"] == 3
     incident = api.get(f"{API}/incidents/{pk}").json["data"]
-    assert [update["id"] for update in incident["updates"]] == made and incident["latest_update_id"] == made[-1]
+    assert [update["id"] for update in incident["updates"]] == newest_first
+    assert incident["latest_update_id"] == made[-1]
+    assert set(incident["updates"][0]) == {"id", "incident_id", "status", "message", "user_id", "created_at",
+                                           "updated_at"}                 # the bare relation, no presenter fields
+
+
+def test_is_resolved_and_duration_follow_the_latest_update(cachet):
+    api, _ = cachet
+    pk = create(cachet)
+    incident = api.get(f"{API}/incidents/{pk}").json["data"]
+    assert (incident["is_resolved"], incident["duration"]) == (False, 0)        # no update: 0 seconds
+    add_update(cachet, pk, status=4, message="Fixed")
+    incident = api.get(f"{API}/incidents/{pk}").json["data"]
+    assert incident["is_resolved"] is True and isinstance(incident["duration"], int) and incident["duration"] >= 0
 
 
 def test_get_invalid_incident_update(cachet):

@@ -23,7 +23,7 @@ ERRORS = {
     404: ("Not Found", "The requested resource could not be found but may be available again in the future."),
     405: ("Method Not Allowed", "A request was made of a resource using a request method not supported by "
                                 "that resource."),
-    413: ("Payload Too Large", "The request is larger than the server is willing or able to process."),
+    413: ("Payload Too Large", "The server cannot process the request because the request payload is too large."),
     500: ("Internal Server Error", "An error has occurred and this resource cannot be displayed."),
 }
 

@@ -13,6 +13,7 @@ from . import answers, serialize
 FACE = "cachet"
 VERSION = "2.4.0"
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 20, 1000, 10_000_000
+NEWEST_FIRST = [("id", True)]  # 2.4 lists an incident's updates by created_at desc
 SORTS = {"id": "id", "name": "title", "status": "phase", "created_at": "created"}
 NAME_MAX = 255
 LEVEL = 5                   # as the 3.x face: Cachet incidents are Argus's least urgent (docs/deviations.md)
@@ -131,9 +132,9 @@ def show_incident(incident_pk):
 def list_updates(incident_pk):
     shown(incident_pk)
     number, size = page_and_size()
-    rows = pages.updates_of(incident_pk, [], [("id", False)], (number - 1) * size, size)
+    rows = pages.updates_of(incident_pk, [], NEWEST_FIRST, (number - 1) * size, size)
     total = (number - 1) * size + len(rows) if len(rows) < size else len(
-        pages.updates_of(incident_pk, [], [("id", False)], 0, UPDATES_MAX))
+        pages.updates_of(incident_pk, [], NEWEST_FIRST, 0, UPDATES_MAX))
     return serialize.page([serialize.update(row) for row in rows], total, number, size)
 
 

@@ -20,7 +20,9 @@ def date(value):
 
 
 def incident(row, updates):
-    """A core.pages.PageRow with its UpdateRows (oldest first)."""
+    """A core.pages.PageRow with its UpdateRows (oldest first). As 2.4's IncidentPresenter: updates newest
+    first as bare rows, is_resolved from the latest update, duration whole seconds since creation (0 with no
+    update: 2.4 measures up to the update's occurred_at, which updates do not have, so up to now)."""
     status = v3.status_of(row.phase)
     latest = updates[-1] if updates else None
     latest_status = latest.status if latest else None
@@ -29,20 +31,24 @@ def incident(row, updates):
         "visible": 1 if row.visibility == pages.PUBLIC else 0, "message": row.body or "",
         "occurred_at": date(row.start_time), "created_at": date(row.created), "updated_at": date(row.updated),
         "deleted_at": None, "user_id": None, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
-        "is_resolved": status == 4, "human_status": HUMAN_STATUS[status],
+        "is_resolved": (latest_status if latest else status) == 4, "human_status": HUMAN_STATUS[status],
         "latest_update_id": latest.id if latest else None, "latest_status": latest_status,
         "latest_human_status": HUMAN_STATUS[latest_status] if latest else None,
         "latest_icon": ICONS[latest_status] if latest else None,
         "permalink": web.absolute_url(f"/incidents/{row.incident_id}"),
-        "duration": v3.human(times.to_us(times.now()) - row.start_time) if row.start_time else None,
-        "meta": {}, "updates": [update(one) for one in updates]}
+        "duration": (times.to_us(times.now()) - row.created) // 1_000_000 if latest else 0,
+        "meta": {}, "updates": [bare_update(one) for one in reversed(updates)]}
+
+
+def bare_update(row):
+    """An update as the incident's eager-loaded relation holds it: its columns, no presenter fields."""
+    return {"id": row.id, "incident_id": row.incident_id, "status": row.status, "message": row.content,
+            "user_id": None, "created_at": date(row.created), "updated_at": date(row.updated)}
 
 
 def update(row):
-    """A core.pages.UpdateRow."""
-    return {"id": row.id, "incident_id": row.incident_id, "status": row.status, "message": row.content,
-            "user_id": None, "created_at": date(row.created), "updated_at": date(row.updated),
-            "human_status": HUMAN_STATUS[row.status],
+    """A core.pages.UpdateRow, as 2.4's IncidentUpdatePresenter."""
+    return {**bare_update(row), "human_status": HUMAN_STATUS[row.status],
             "permalink": web.absolute_url(f"/incidents/{row.incident_id}#update-{row.id}")}
 
 
