@@ -55,7 +55,7 @@ def test_error_page_is_a_2x_error_document_not_the_3x_one(api):
     assert "message" in api.get("/cachet/api/not-found", status=404).json            # 3.x keeps its own
 
 
-@pytest.mark.parametrize("path", ["/schedules", "/metrics", "/subscribers", "/components"])
+@pytest.mark.parametrize("path", ["/schedules", "/metrics", "/subscribers"])
 def test_what_is_not_held_is_2x_404(api, path):                                      # FACE-15
     assert_error(api.get(API + path, status=404), 404, "Not Found")
 

@@ -2,7 +2,7 @@
 their updates in Cachet 2.4's shapes ({"data"} envelopes, paginated meta, errors[] documents), over the same
 incidents as the Argus API and the 3.x face."""
 from ... import web
-from . import answers, routes
+from . import answers, components, routes
 
 
 def route(app, path, method, handler):
@@ -10,5 +10,6 @@ def route(app, path, method, handler):
 
 
 def install(app, settings):
-    routes.install(lambda *args: route(app, *args))
+    for module in (routes, components):
+        module.install(lambda *args: route(app, *args))
     web.add_error_face(app, answers.PREFIX, answers.bottle_error)
