@@ -71,7 +71,7 @@ def test_error_titles_and_details_are_2_4s(status, title, detail):
     assert (error["status"], error["title"], error["detail"]) == (status, title, detail)
 
 
-@pytest.mark.parametrize("path", ["/schedules", "/metrics", "/subscribers", "/components"])
+@pytest.mark.parametrize("path", ["/schedules", "/metrics", "/subscribers"])
 def test_what_is_not_held_is_2x_404(api, path):                                      # FACE-15
     assert_error(api.get(API + path, status=404), 404, "Not Found")
 

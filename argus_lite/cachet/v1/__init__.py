@@ -2,7 +2,7 @@
 their updates and templates in Cachet 2.4's shapes ({"data"} envelopes, paginated meta, errors[]
 documents), over the same incidents as the Argus API and the 3.x face."""
 from ... import web
-from . import answers, routes, templates
+from . import answers, components, routes, templates
 
 
 def route(app, path, method, handler):
@@ -10,6 +10,6 @@ def route(app, path, method, handler):
 
 
 def install(app, settings):
-    for module in (templates, routes):          # incidents/templates before incidents/<pk>
+    for module in (templates, routes, components):          # incidents/templates before incidents/<pk>
         module.install(lambda *args: route(app, *args))
     web.add_error_face(app, answers.PREFIX, answers.bottle_error)
