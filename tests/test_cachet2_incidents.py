@@ -322,3 +322,14 @@ def test_a_list_reads_the_updates_of_its_page_in_one_query(cachet):
     many, listed = queries()
     assert many == few
     assert sorted(len(incident["updates"]) for incident in listed) == [1, 2, 2, 2, 2]
+
+
+def test_an_update_list_reports_its_total_on_every_page(cachet):
+    """meta.pagination.total is the incident's count of updates, past the last page too (FACE-13)."""
+    api, _ = cachet
+    pk = create(cachet)
+    for _ in range(3):
+        add_update(cachet, pk)
+    totals = [api.get(f"{API}/incidents/{pk}/updates?per_page=2&page={page}").json["meta"]["pagination"]["total"]
+              for page in (1, 2, 3)]
+    assert totals == [3, 3, 3]

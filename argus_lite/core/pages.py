@@ -508,6 +508,11 @@ def updates_of(incident_pk, statuses, order, offset, limit):
     return tuples_of(UpdateRow, db.db.execute(query))
 
 
+def update_count(incident_pk):
+    """How many updates the incident has (the index on incident_id, id)."""
+    return PageNote.select().where(PageNote.incident == incident_pk, PageNote.status.is_null(False)).count()
+
+
 def updates_of_page(incident_pks, each_max):
     """{incident pk: its first each_max UpdateRow, oldest first} for a page of incidents, in one query."""
     if not incident_pks:

@@ -133,8 +133,7 @@ def list_updates(incident_pk):
     shown(incident_pk)
     number, size = page_and_size()
     rows = pages.updates_of(incident_pk, [], NEWEST_FIRST, (number - 1) * size, size)
-    total = (number - 1) * size + len(rows) if len(rows) < size else len(
-        pages.updates_of(incident_pk, [], NEWEST_FIRST, 0, UPDATES_MAX))
+    total = (number - 1) * size + len(rows) if 0 < len(rows) < size else pages.update_count(incident_pk)
     return serialize.page([serialize.update(row) for row in rows], total, number, size)
 
 
