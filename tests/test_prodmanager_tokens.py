@@ -45,11 +45,16 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
+class From(int):
+    """Seconds from the moment a token's claims are written: parameters are made when tests are collected,
+    possibly minutes before the test runs."""
+
+
 def claims(**changes):
     now = int(time.time())
     found = {"iss": "ProdManager", "aud": "deployer", "sub": "the deploy pipeline", "nbf": now - 10,
              "exp": now + 3600, "iat": now - 10, "jti": "c0ffee", "version": 1, "permissions": ["incident_api"]}
-    found.update(changes)
+    found.update({name: now + value if isinstance(value, From) else value for name, value in changes.items()})
     return {name: value for name, value in found.items() if value is not ...}
 
 
@@ -135,10 +140,10 @@ def test_a_payload_that_is_not_an_object_is_refused_once_signed():
     ({"exp": ..., "nbf": ...}, 'Token is missing the "exp" claim'),
     ({"nbf": ...}, 'Token is missing the "nbf" claim'),
     ({"nbf": None}, 'Token is missing the "nbf" claim'),
-    ({"exp": int(time.time()) - 5}, "Signature has expired"),
-    ({"nbf": int(time.time()) + 600}, "The token is not yet valid (nbf)"),
-    ({"nbf": int(time.time()) + 600, "exp": int(time.time()) - 5}, "The token is not yet valid (nbf)"),
-    ({"iat": int(time.time()) + 600}, "The token is not yet valid (iat)"),
+    ({"exp": From(-5)}, "Signature has expired"),
+    ({"nbf": From(600)}, "The token is not yet valid (nbf)"),
+    ({"nbf": From(600), "exp": From(-5)}, "The token is not yet valid (nbf)"),
+    ({"iat": From(600)}, "The token is not yet valid (iat)"),
     ({"iat": "now"}, "Issued At claim (iat) must be an integer."),
     ({"nbf": "soon"}, "Not Before claim (nbf) must be an integer."),
     ({"exp": "later"}, "Expiration Time claim (exp) must be an integer."),
@@ -146,7 +151,7 @@ def test_a_payload_that_is_not_an_object_is_refused_once_signed():
     ({"exp": True}, "Expiration Time claim (exp) must be an integer."),
     ({"iss": "Elsewhere"}, "Invalid issuer"),
     ({"iss": 5}, "Payload Issuer (iss) must be a string"),
-    ({"exp": int(time.time()) - 5, "iss": "Elsewhere"}, "Signature has expired"),
+    ({"exp": From(-5), "iss": "Elsewhere"}, "Signature has expired"),
     ({"sub": 5}, "Subject must be a string"),
     ({"jti": 5}, "JWT ID must be a string"),
     ({"version": 2}, "Token version is expired. expected : 1"),
