@@ -2,20 +2,19 @@
 FACE-10, FACE-11): incidents and their updates as a 2.x client sends and reads them, and the same incidents
 through the Argus API and the 3.x face.
 
-Ported from cachethq/cachet branch 2.4 tests/Api: 9 of IncidentTest.php's 13 cases (all incidents, invalid
-incident, no authorization, missing data, create, get the newly created one, update, update with no user
-associated, delete); all 7 of IncidentUpdateTest.php's (all updates, invalid update, no authorization, no data,
-create, update, delete); 2 of GeneralTest.php's 5 (ping, error page for an unknown endpoint). Left out: the
-two template cases and the meta case (the 2.x dialect renders no template and stores no meta), the component
-status case (no components yet: a component_id is refused, see deviations), GeneralTest's 406 for an
-unacceptable Accept header (no content negotiation) and its two system status cases (components). The
-version case is ours: 2.4 has none."""
+Ported from cachethq/cachet branch 2.4 tests/Api: 10 of IncidentTest.php's 13 cases (all incidents,
+invalid incident, no authorization, missing data, create, create with component status, get the newly
+created one, update, update with no user associated, delete); all 7 of IncidentUpdateTest.php's (all
+updates, invalid update, no authorization, no data, create, update, delete); 2 of GeneralTest.php's 5 (ping,
+error page for an unknown endpoint). Elsewhere: the two template cases (tests/test_cachet2_templates.py).
+Left out: the meta case (the 2.x dialect stores no meta), GeneralTest's 406 for an unacceptable Accept
+header (no content negotiation) and its two system status cases. The component and version case is ours: 2.4 has none."""
 import pytest
 from playhouse.test_utils import count_queries
 
 from argus_lite import db
 from argus_lite.cachet.v1 import answers
-from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote
+from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote, Tag
 
 API = "/cachet/api/v1"
 INCIDENT = {"name": "Foo", "message": "Lorem ipsum dolor sit amet", "status": 1, "visible": 1}
@@ -130,6 +129,14 @@ def test_post_incident_defaults_visible_and_reads_the_query_string(cachet):
         ("Site down", 2, 1, "From the query")
 
 
+@pytest.mark.parametrize("flag, stored", [("True", True), ("yes", True), ("1", True), ("0", False), (0, False)])
+def test_flags_are_cast_as_php_casts_them(cachet, flag, stored):      # 2.4: (bool) Binput::get('notify')
+    api, token = cachet
+    answer = api.post_json(f"{API}/incidents", {**INCIDENT, "notify": flag, "stickied": flag, "visible": flag},
+                           headers=token, status=200).json["data"]
+    assert (answer["notifications"], answer["stickied"], answer["visible"]) == (stored, stored, int(stored))
+
+
 def test_post_incident_with_occurred_at(cachet):
     api, token = cachet
     answer = api.post_json(f"{API}/incidents", {**INCIDENT, "occurred_at": "2019-01-10 13:00"},
@@ -137,13 +144,90 @@ def test_post_incident_with_occurred_at(cachet):
     assert answer["occurred_at"] == "2019-01-10 13:00:00"
 
 
-def test_post_incident_with_a_component_is_refused(cachet):
+def make_component(cachet, name="API", status=1):
     api, token = cachet
+    return api.post_json(f"{API}/components", {"name": name, "status": status}, headers=token).json["data"]["id"]
+
+
+def component_of(cachet, pk):
+    api, _ = cachet
+    return api.get(f"{API}/components/{pk}").json["data"]
+
+
+def tags_of(incident_pk):
+    with db.db.connection_context():
+        return sorted(f"{tag.key}={tag.value}" for tag in Tag.select().join(IncidentTag)
+                      .where(IncidentTag.incident == incident_pk))
+
+
+def test_post_incident_with_component_status(cachet):       # test_can_create_incident_with_component_status
+    api, token = cachet
+    component = make_component(cachet)
+    answer = api.post_json(f"{API}/incidents", {**INCIDENT, "component_id": component, "component_status": 4,
+                                               "stickied": False}, headers=token, status=200).json["data"]
+    assert answer["name"] == "Foo" and answer["component_id"] == component
+    assert (component_of(cachet, component)["status"], component_of(cachet, component)["status_name"]) == \
+        (4, "Major Outage")                                                   # FACE-5: 2.x writes it
+    assert tags_of(answer["id"]) == ["component=API"]
+    three = api.get(f"/cachet/api/incidents/{answer['id']}?include=components",
+                    headers={"Authorization": f"Bearer {token['X-Cachet-Token']}"}).json
+    assert [(thing["id"], thing["attributes"]["status"]["value"]) for thing in three["included"]] == \
+        [(str(component), 4)]
+
+
+def test_an_incident_without_component_shows_0(cachet):                 # 2.4's column default
+    api, _ = cachet
+    assert api.get(f"{API}/incidents/{create(cachet)}").json["data"]["component_id"] == 0
+
+
+@pytest.mark.parametrize("fields, details", [
+    ({"component_id": 99999, "component_status": 2}, ["The selected component id is invalid."]),  # deviation
+    ({"component_id": "API", "component_status": 2}, ["The component id field must be an integer."]),
+    ({"component_status": 2}, ["The component id field is required when component status is present."]),
+    ({"component_id": "known"}, ["The component status field is required when component id is present."]),
+    ({"component_id": "known", "component_status": 5}, ["The selected component status is invalid."]),
+])
+def test_post_incident_with_a_bad_component_is_refused(cachet, fields, details):
+    api, token = cachet
+    component = make_component(cachet)
+    fields = {name: component if value == "known" else value for name, value in fields.items()}
     before = table_counts()
-    error = assert_error(api.post_json(f"{API}/incidents", {**INCIDENT, "component_id": 1}, headers=token,
-                                       status=400), 400, "Bad Request")
-    assert error["meta"]["details"] == ["The selected component id is invalid."]
-    assert table_counts() == before
+    error = assert_error(api.post_json(f"{API}/incidents", {**INCIDENT, **fields}, headers=token, status=400),
+                         400, "Bad Request")
+    assert error["meta"]["details"] == details
+    assert table_counts() == before and component_of(cachet, component)["status"] == 1
+
+
+def test_put_incident_moves_it_to_another_component(cachet):
+    api, token = cachet
+    first, second = make_component(cachet, "API"), make_component(cachet, "Web")
+    pk = create(cachet, component_id=first, component_status=3)
+    answer = api.put(f"{API}/incidents/{pk}?component_id={second}&component_status=2", headers=token).json["data"]
+    assert answer["component_id"] == second and tags_of(pk) == ["component=Web"]
+    assert [component_of(cachet, one)["status"] for one in (first, second)] == [3, 2]  # its own status stays
+    answer = api.put_json(f"{API}/incidents/{pk}", {"component_id": second, "component_status": 1},
+                          headers=token).json["data"]
+    assert answer["component_id"] == second and component_of(cachet, second)["status"] == 1
+    answer = api.put_json(f"{API}/incidents/{pk}", {"component_id": 0, "component_status": 1},
+                          headers=token).json["data"]
+    assert answer["component_id"] == 0 and tags_of(pk) == []
+    assert api.put_json(f"{API}/incidents/{pk}", {"name": "Renamed"}, headers=token).json["data"]["component_id"] == 0
+
+
+def test_put_incident_without_component_keeps_it(cachet):
+    api, token = cachet
+    component = make_component(cachet)
+    pk = create(cachet, component_id=component, component_status=3)
+    answer = api.put_json(f"{API}/incidents/{pk}", {"status": 2}, headers=token).json["data"]
+    assert answer["component_id"] == component and component_of(cachet, component)["status"] == 3
+
+
+def test_a_component_in_use_cannot_be_deleted(cachet):                     # FACE-9
+    api, token = cachet
+    component = make_component(cachet)
+    create(cachet, component_id=component, component_status=3)
+    assert_error(api.delete(f"{API}/components/{component}", headers=token, status=400), 400, "Bad Request")
+    assert component_of(cachet, component)["name"] == "API"
 
 
 def test_post_incident_bad_status_is_refused(cachet):

@@ -191,6 +191,13 @@ class Fields:
         self.refuse(name, wrong_type)
         return None
 
+    def cast_boolean(self, name):
+        """PHP's (bool) cast, as 2.4's controllers read their flags before any rule sees them: "0", 0, false
+        and empty values are false, anything else true (cachet-url-monitor sends notify=True)."""
+        if not self.given(name):
+            return None
+        return self.values[name] not in (False, 0, "0", [], {})
+
     def date(self, name):
         """Any ISO 8601 instant or YYYY-MM-DD[ HH:MM[:SS]], naive ones in the server zone (FACE-12)."""
         if not self.given(name):

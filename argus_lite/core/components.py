@@ -260,6 +260,35 @@ def link(page, links, actor):
     return [events.store(page.incident_id, actor.id, "CHI", now, now, f"Components: {', '.join(names)}")]
 
 
+def affect_only(page, thing, status, actor):
+    """The 2.x dialect's one component (FACE-5): the published incident affects the held component thing
+    alone (None: no component), with status, which becomes the component's own status too. Components it
+    affected before are unlinked and their tags go; one CHI event when the set changes. The stored events."""
+    linked = dict(PageIncidentComponent.select(PageIncidentComponent.component, PageComponent.name)
+                  .join(PageComponent).where(PageIncidentComponent.incident == page.incident_id).tuples())
+    gone = [pk for pk in linked if thing is None or pk != thing.id]
+    stored = []
+    if gone:
+        PageIncidentComponent.delete().where(PageIncidentComponent.incident == page.incident_id,
+                                             PageIncidentComponent.component.in_(gone)).execute()
+        for pk in gone:
+            relation = incidents.attached_relation(page.incident_id, (KIND, linked[pk]))
+            if relation is not None:
+                incidents.detach(relation)
+    if thing is None:
+        if gone:
+            now = times.now()
+            stored.append(events.store(page.incident_id, actor.id, "CHI", now, now, "Components: none"))
+        return stored
+    if thing.id in linked:
+        PageIncidentComponent.update(component_status=status).where(
+            PageIncidentComponent.incident == page.incident_id, PageIncidentComponent.component == thing.id).execute()
+    else:
+        stored += link(page, [(thing, status)], actor)
+    set_status(thing, status)
+    return stored
+
+
 
 # Component groups -------------------------------------------------------------------------------
 

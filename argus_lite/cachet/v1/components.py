@@ -6,6 +6,7 @@ from ...core import changes, components
 from ...core.outcomes import NameTaken, StillInUse
 from ..answers import Refused
 from . import answers, serialize
+from .serialize import core_status, status_of
 from .routes import fields, page_and_size, require, caller
 
 NAME_MAX = 255
@@ -19,15 +20,6 @@ def install(route):
     route("/components", "POST", store_component)
     route("/components/<component_pk:int>", "PUT", update_component)
     route("/components/<component_pk:int>", "DELETE", destroy_component)
-
-
-def status_of(core_status):
-    """The 2.x status of a core one: Unknown and Under Maintenance have no 2.x number but 0."""
-    return core_status if components.OPERATIONAL <= core_status <= components.MAJOR else 0
-
-
-def core_status(status):
-    return status if status else components.UNKNOWN
 
 
 def component(row):

@@ -4,11 +4,13 @@ string and the body together, as Binput does (cachet-url-monitor sends them in t
 import bottle
 
 from ... import times, web
-from ...core import changes, incident_templates, pages
+from ...core import changes, components, incident_templates, pages
 from .. import readers
+from ..answers import Refused
 from ..auth import user_of_key
 from ..readers import Fields
 from . import answers, serialize
+from .serialize import core_status
 
 FACE = "cachet"
 VERSION = "2.4.0"
@@ -115,9 +117,10 @@ def list_incidents():
 
 
 def incidents_of(rows):
-    """The incidents of a page with their updates, read in one query."""
-    updates = pages.updates_of_page([row.incident_id for row in rows], UPDATES_MAX)
-    return [serialize.incident(row, updates[row.incident_id]) for row in rows]
+    """The incidents of a page with their updates and components, read in two queries."""
+    pks = [row.incident_id for row in rows]
+    updates, affected = pages.updates_of_page(pks, UPDATES_MAX), components.of_incidents(pks)
+    return [serialize.incident(row, updates[row.incident_id], affected[row.incident_id]) for row in rows]
 
 
 def shown(incident_pk):
@@ -162,12 +165,11 @@ def read_incident(given, creating):
     status = given.status("status", required=creating)
     if status is not None:
         values["phase"] = pages.PHASES[status]
-    visible = given.boolean("visible")
+    visible = given.cast_boolean("visible")
     values["visibility"] = None if visible is None else (pages.PUBLIC if visible else pages.INTERNAL)
-    values["stickied"], values["notifications"] = given.boolean("stickied"), given.boolean("notify")
+    values["stickied"], values["notifications"] = given.cast_boolean("stickied"), given.cast_boolean("notify")
     values["start_time"] = given.date("occurred_at")
-    if given.given("component_id"):           # components are not held yet: none exists
-        given.refuse("component_id", "The selected component id is invalid.")
+    values["component"] = read_component(given, creating)
     if creating:
         values["template"] = known_template(given)
         values["template_vars"] = given.mapping("vars")
@@ -175,6 +177,37 @@ def read_incident(given, creating):
             given.refuse("message", "The message field is required.")
     given.check()
     return {name: value for name, value in values.items() if value is not None}
+
+
+def read_component(given, creating):
+    """2.4's component_id with component_status: (component pk, its core status), pk 0 for none (2.4's
+    default); None when no component_id is sent. An unknown pk is refused (2.4 stores it: docs/deviations.md)."""
+    status = given.choice("component_status", range(0, 5))
+    if not given.given("component_id"):
+        if creating and given.given("component_status"):
+            given.refuse("component_id", "The component id field is required when component status is present.")
+        return None
+    pk = readers.as_integer(given.values["component_id"])
+    if not given.given("component_status"):
+        given.refuse("component_status", "The component status field is required when component id is present.")
+    if pk is None:
+        given.refuse("component_id", "The component id field must be an integer.")
+    elif pk and not components.existing([pk]):
+        given.refuse("component_id", "The selected component id is invalid.")
+    return pk, None if status is None else core_status(status)
+
+
+def affect(page, component, user):
+    """The incident affects the component alone (pk 0: none), which takes the status; the stored events."""
+    if component is None:
+        return []
+    pk, status = component
+    thing = None
+    if pk:
+        thing = components.held([pk]).get(pk)
+        if thing is None:                     # deleted since it was read
+            raise Refused({"component_id": ["The selected component id is invalid."]})
+    return components.affect_only(page, thing, status, user)
 
 
 def known_template(given):
@@ -189,12 +222,14 @@ def store_incident():
     values = {"visibility": pages.PUBLIC, "stickied": False, "notifications": True, "published_at": times.now(),
               "level": LEVEL, **read_incident(fields(), creating=True)}
     template, template_vars = values.pop("template", None), values.pop("template_vars", None)
+    component = values.pop("component", None)
     if template is not None:
         values["body"] = incident_templates.message_for_incident(template, template_vars, values,
                                                                  pages.PHASES.index(values["phase"]))
     with changes.recording(web.settings(), web.listeners()) as unit:
         page, stored = pages.publish_new(FACE, values, user)
         unit.add(stored)
+        unit.add(affect(page, component, user))
     return serialize.single(incidents_of([pages.get(page.incident_id)])[0])
 
 
@@ -202,8 +237,11 @@ def update_incident(incident_pk):
     """Partial (docs/deviations.md): what is not sent keeps its value."""
     user = require()
     values = read_incident(fields(), creating=False)
+    component = values.pop("component", None)
     with changes.recording(web.settings(), web.listeners()) as unit:
-        unit.add(pages.change(pages.locked(incident_pk), values, user))
+        page = pages.locked(incident_pk)
+        unit.add(pages.change(page, values, user))
+        unit.add(affect(page, component, user))
     return serialize.single(incidents_of([pages.get(incident_pk)])[0])
 
 

@@ -5,12 +5,21 @@ import urllib.parse
 import bottle
 
 from ... import times, web
-from ...core import pages
+from ...core import components, pages
 from .. import serialize as v3
 
 HUMAN_STATUS = ("Scheduled", "Investigating", "Identified", "Watching", "Fixed")
 ICONS = ("icon ion-android-calendar", "icon ion-flag oranges", "icon ion-alert-circled reds",
          "icon ion-eye yellows", "icon ion-checkmark greens")
+
+
+def status_of(core_status):
+    """The 2.x status of a core component one: Unknown and Under Maintenance have no 2.x number but 0."""
+    return core_status if components.OPERATIONAL <= core_status <= components.MAJOR else 0
+
+
+def core_status(status):
+    return status if status else components.UNKNOWN
 
 
 def date(value):
@@ -19,15 +28,16 @@ def date(value):
     return times.from_us(value).astimezone(times.server_zone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def incident(row, updates):
-    """A core.pages.PageRow with its UpdateRows (oldest first). As 2.4's IncidentPresenter: updates newest
+def incident(row, updates, affected):
+    """A core.pages.PageRow with its UpdateRows (oldest first) and the components it affects (pairs of
+    core.components.of_incidents; 2.x shows one, 0 for none). As 2.4's IncidentPresenter: updates newest
     first as bare rows, is_resolved from the latest update, duration whole seconds since creation (0 with no
     update: 2.4 measures up to the update's occurred_at, which updates do not have, so up to now)."""
     status = v3.status_of(row.phase)
     latest = updates[-1] if updates else None
     latest_status = latest.status if latest else None
     return {
-        "id": row.incident_id, "component_id": None, "name": row.title, "status": status,
+        "id": row.incident_id, "component_id": affected[0][0].id if affected else 0, "name": row.title, "status": status,
         "visible": 1 if row.visibility == pages.PUBLIC else 0, "message": row.body or "",
         "occurred_at": date(row.start_time), "created_at": date(row.created), "updated_at": date(row.updated),
         "deleted_at": None, "user_id": None, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
