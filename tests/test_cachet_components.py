@@ -1,22 +1,24 @@
 """Cachet 3.x components and component groups under /cachet/api (faces-reference §2.2-§2.5; FACE-5, FACE-9),
 and incidents that affect components, through the Cachet face and the Argus API.
 
-Ported from cachethq/core tests/Feature/Api: 40 of ComponentTest.php's 47 cases (listing, paging, sorts,
-filters by name, status and enabled, show, meta stored and included, include=group and include=incidents,
-create, links, groups that exist or not, update, partial update of enabled, delete, authentication, guest
-visibility of disabled components and of components in hidden or authenticated groups, bearer tokens,
-baseline and latest status), 39 of ComponentGroupTest.php's 43 (list, paging, show, include=components,
-meta, create, collapsed, components joining, order column and direction rules, update, delete leaving
-components ungrouped, visibility) and IncidentTest's 3 component cases (components[], the legacy
-component_id form, include=components.group); all pass on both databases.
-Left out, with what they need: filter[meta] (3: not served), token abilities (6: every token holds every
-ability for now), incidents with a future published_at on a component (2: published_at does not hide yet).
+Ported from cachethq/core tests/Feature/Api: all 47 of ComponentTest.php's cases (listing, paging, sorts,
+filters by name, status, enabled and (typed) meta, show, meta stored and included, include=group and
+include=incidents with guest visibility and future published_at, create, links, groups that exist or not,
+update, partial update of enabled, delete, authentication, token abilities, guest visibility of disabled
+components and of components in hidden or authenticated groups, bearer tokens, baseline and latest status),
+all 43 of ComponentGroupTest.php's (list, paging, show, include=components, meta stored, included and
+filtered, create, collapsed, components joining, order column and direction rules, update, delete leaving
+components ungrouped, visibility, token abilities) and IncidentTest's 3 component cases (components[], the
+legacy component_id form, include=components.group); all pass on both databases.
 Cachet soft-deletes a component; here it goes, and only when no incident affects it (docs/deviations.md).
 Added: names unique, a delete refused while incidents use the component, tags, /status, query counts."""
+import datetime
+
 import pytest
 from playhouse.test_utils import count_queries
 
-from argus_lite import db
+from argus_lite import db, times
+from argus_lite.core import tokens
 from argus_lite.models import Event, IncidentTag, PageComponent, PageComponentGroup, PageIncidentComponent
 
 API = "/cachet/api"
@@ -55,6 +57,11 @@ def set_group(pk, **columns):
 def stored_component(pk):
     with db.db.connection_context():
         return PageComponent.get_or_none(PageComponent.id == pk)
+
+
+def limited(end_user, *abilities):
+    """A token of end_user's limited to abilities (FACE-11); it replaces the user's earlier one (A-2)."""
+    return {"Authorization": f"Bearer {tokens.issue_token(end_user.user, abilities=abilities)}"}
 
 
 def incident(cachet, expect=201, **fields):
@@ -254,6 +261,65 @@ def test_included_incidents_are_those_the_caller_may_see(cachet):
     token_view = api.get(f"{API}/components/{pk}?include=incidents", headers=token).json
     assert sorted(int(thing["id"]) for thing in token_view["included"]) == [public, internal]
     assert len(token_view["data"]["relationships"]["incidents"]["data"]) == 2
+
+
+def test_included_incidents_published_later_show_only_to_incident_managers(cachet, end_user):  # §2.4
+    api, _ = cachet
+    pk = component_pk(cachet)
+    now = int(incident(cachet, components=[{"id": pk, "status": PARTIAL}]).json["data"]["id"])
+    later = int(incident(cachet, name="Later", published_at=(times.now() + datetime.timedelta(hours=1)).isoformat(),
+                         components=[{"id": pk, "status": MAJOR}]).json["data"]["id"])
+    guest_view = api.get(f"{API}/components/{pk}?include=incidents").json
+    assert [thing["id"] for thing in guest_view["included"]] == [str(now)]
+    reader = limited(end_user, "components.manage")
+    assert [thing["id"] for thing in api.get(f"{API}/components/{pk}?include=incidents",
+                                             headers=reader).json["included"]] == [str(now)]
+    manager = limited(end_user, "incidents.manage")
+    assert sorted(int(thing["id"]) for thing in api.get(f"{API}/components/{pk}?include=incidents",
+                                                        headers=manager).json["included"]) == [now, later]
+
+
+@pytest.mark.parametrize("meta, query", [
+    ({"region": "eu-west"}, "filter[meta][region]=eu-west"),
+    ({"priority": 3, "critical": True}, "filter[meta][priority]=3&filter[meta][critical]=true"),
+])
+def test_components_filter_by_meta(cachet, meta, query):          # can filter components by (typed) meta
+    api, _ = cachet
+    components_made(cachet, 5, meta={"region": "us-east", "priority": 1, "critical": False})
+    wanted = component_pk(cachet, name="Wanted", meta=meta)
+    assert ids(api.get(f"{API}/components?{query}")) == [wanted]
+    assert ids(api.get(f"{API}/components?filter[meta][region]=nowhere")) == []
+
+
+def test_component_groups_filter_by_meta(cachet):
+    api, token = cachet
+    for number in range(5):
+        group_pk(cachet, name=f"Group {number}", visible=True)
+    wanted = group_pk(cachet, name="Wanted", visible=True, meta={"region": "eu-west"})
+    assert ids(api.get(f"{API}/component-groups?filter[meta][region]=eu-west")) == [wanted]
+    answer = api.get(f"{API}/component-groups?filter[status]=1", status=400).json
+    assert answer == {"message": "Requested filter(s) `status` are not allowed. Allowed filter(s) are `meta`."}
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("post", "/components", {"name": "Test", "description": "A component", "order": 2}),
+    ("put", "/components/{component}", {"name": "Renamed"}),
+    ("delete", "/components/{component}", None),
+    ("post", "/component-groups", {"name": "Test"}),
+    ("put", "/component-groups/{group}", {"name": "Renamed"}),
+    ("delete", "/component-groups/{group}", None),
+])
+def test_writes_without_the_token_ability_are_forbidden(cachet, end_user, method, path, body):
+    api, _ = cachet
+    path = path.format(component=component_pk(cachet), group=group_pk(cachet))
+    before = counts()
+    lacking = limited(end_user, "incidents.manage")
+    call = getattr(api, f"{method}_json") if body is not None else api.delete
+    answer = call(API + path, body, headers=lacking, status=403) if body is not None else \
+        call(API + path, headers=lacking, status=403)
+    assert answer.json == {"message": "Invalid ability provided."} and counts() == before
+    with db.db.connection_context():
+        assert [row.name for row in PageComponent.select()] == ["Component"]
 
 
 def test_exposes_the_baseline_status_alongside_the_effective_status(cachet):

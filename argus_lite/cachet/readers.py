@@ -2,6 +2,7 @@
 them (strings trimmed, "" as null), checked with Laravel's own validation messages; list queries as
 spatie/laravel-query-builder reads them (filter[x], sort, include; unknown ones 400); simple pages."""
 import datetime
+import json
 import re
 import urllib.parse
 
@@ -15,6 +16,7 @@ from .answers import Refused
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 15, 100, 10_000_000
 DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
 NESTED_KEY = re.compile(r"\[([^\]]*)\]")
+NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def body():
@@ -259,6 +261,18 @@ def query_filters(allowed, nested=()):
         raise ApiError(400, {"message": f"Requested filter(s) `{', '.join(unknown)}` are not allowed. "
                                         f"Allowed filter(s) are `{', '.join(allowed)}`."})
     return {name: value for name, value in found.items() if value not in ("", {})}
+
+
+def meta_encodings(text):
+    """Cachet's MetaFilter: the JSON texts a stored value may have to match text ("3" matches "3" and 3,
+    "true" true and "true")."""
+    candidates = [text]
+    if NUMERIC.fullmatch(text):
+        number = float(text)
+        candidates.append(number if "." in text or not number.is_integer() else int(number))
+    if text in ("true", "false"):
+        candidates.append(text == "true")
+    return list(dict.fromkeys(json.dumps(candidate, ensure_ascii=False) for candidate in candidates))
 
 
 def query_sort(allowed, default):

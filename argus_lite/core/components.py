@@ -87,9 +87,11 @@ def components(cursor):
 # Reading components -----------------------------------------------------------------------------
 
 def listed(filters, show_internal, order, offset, limit):
-    """One page of ComponentRow: filters name_contains, statuses (a list), enabled (default true); order
-    [(SORTS key, descending)], then by pk."""
+    """One page of ComponentRow: filters name_contains, statuses (a list), enabled (default true), meta
+    ({key: JSON encodings}, as core.pages.meta_matches); order [(SORTS key, descending)], then by pk."""
     conditions = [shown_to(show_internal), PageComponent.enabled == filters.get("enabled", True)]
+    conditions += [pages.meta_matches(PageComponent.meta, key, encodings)
+                   for key, encodings in (filters.get("meta") or {}).items()]
     if filters.get("name_contains"):
         conditions.append(PageComponent.name.contains(filters["name_contains"]))
     if filters.get("statuses") is not None:
@@ -141,17 +143,20 @@ def of_incidents(incident_pks):
     return found
 
 
-def incidents_of(component_pks, show_internal):
-    """{component pk: [core.pages.PageRow, newest first]} of the incidents the caller may see (FACE-7)."""
+def incidents_of(component_pks, show_internal, published_by=None):
+    """{component pk: [core.pages.PageRow, newest first]} of the incidents the caller may see (FACE-7), with
+    published_by (µs) those published by then."""
     found = {pk: [] for pk in component_pks}
     if found:
         visible = [PUBLIC, INTERNAL] if show_internal else [PUBLIC]
+        published = pages.is_published(published_by) if published_by is not None else PageIncident.incident.is_null(False)
         columns = [column.alias(label) for column, label in zip(pages.PAGE_COLUMNS, pages.PageRow._fields)]
         query = (PageIncident.select(*columns, PageIncidentComponent.component.alias("component_id"))
                  .join(pages.Incident)
                  .join_from(PageIncident, PageIncidentComponent,
                             on=(PageIncidentComponent.incident == PageIncident.incident))
-                 .where(PageIncidentComponent.component.in_(list(found)), PageIncident.visibility.in_(visible))
+                 .where(PageIncidentComponent.component.in_(list(found)), PageIncident.visibility.in_(visible),
+                        published)
                  .order_by(PageIncident.created.desc(), PageIncident.incident).limit(INCLUDED_MAX))
         for values in db.db.execute(query):
             *row, component_pk = values
@@ -303,9 +308,12 @@ def group_select():
     return PageComponentGroup.select(*[column.alias(label) for column, label in zip(GROUP_COLUMNS, GroupRow._fields)])
 
 
-def groups_listed(show_internal, order, offset, limit):
+def groups_listed(show_internal, order, offset, limit, meta=None):
+    """One page of GroupRow; meta as listed's filter."""
     ordering = [GROUP_SORTS[key].desc() if descending else GROUP_SORTS[key].asc() for key, descending in order]
-    query = (group_select().where(group_shown_to(show_internal)).order_by(*ordering, PageComponentGroup.id)
+    conditions = [group_shown_to(show_internal)] + [pages.meta_matches(PageComponentGroup.meta, key, encodings)
+                                                    for key, encodings in (meta or {}).items()]
+    query = (group_select().where(*conditions).order_by(*ordering, PageComponentGroup.id)
              .limit(limit).offset(offset))
     return tuples_of(GroupRow, db.db.execute(query))
 

@@ -299,7 +299,7 @@ def sorted_page(filters, show_internal, order, offset, limit):
     if filters.get("published_by") is not None:
         conditions.append(is_published(filters["published_by"]))
     for key, encodings in (filters.get("meta") or {}).items():
-        conditions.append(meta_matches(key, encodings))
+        conditions.append(meta_matches(PageIncident.meta, key, encodings))
     ordering = [SORTS[key].desc() if descending else SORTS[key].asc() for key, descending in order]
     last_descending = bool(order) and order[-1][1]          # ties by pk the same way: one index serves both
     ordering.append(PageIncident.incident.desc() if last_descending else PageIncident.incident.asc())
@@ -307,13 +307,14 @@ def sorted_page(filters, show_internal, order, offset, limit):
     return tuples_of(PageRow, db.db.execute(query))
 
 
-def meta_matches(key, encodings):
-    """Whether meta's value under key, as JSON text (both databases write it so), is one of encodings."""
+def meta_matches(column, key, encodings):
+    """Whether the meta column's value under key, as JSON text (both databases write it so), is one of
+    encodings (a Cachet filter[meta][key])."""
     if db.is_sqlite():
-        if '"' in key:                      # a SQLite JSON path cannot quote it: no incident matches
+        if '"' in key:                      # a SQLite JSON path cannot quote it: no row matches
             return SQL("1 = 0")
-        return NodeList([PageIncident.meta, SQL("->"), Value(f'$."{key}"')], parens=True).in_(encodings)
-    return Cast(NodeList([Cast(PageIncident.meta, "jsonb"), SQL("->"), Value(key)], parens=True), "text").in_(encodings)
+        return NodeList([column, SQL("->"), Value(f'$."{key}"')], parens=True).in_(encodings)
+    return Cast(NodeList([Cast(column, "jsonb"), SQL("->"), Value(key)], parens=True), "text").in_(encodings)
 
 
 # Publishing (FACE-3, FACE-4, FACE-5) ------------------------------------------------------------

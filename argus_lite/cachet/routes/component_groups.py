@@ -26,11 +26,12 @@ def install(route):
 
 def list_groups():
     show_internal = auth.caller() is not None
-    readers.query_filters(())
+    meta = readers.query_filters(("meta",), nested=("meta",)).get("meta", {})
     order = readers.query_sort(SORTS, ["id"])
     includes = readers.query_includes(INCLUDES)
     number, size = readers.page_and_size()
-    rows = components.groups_listed(show_internal, order, (number - 1) * size, size + 1)
+    rows = components.groups_listed(show_internal, order, (number - 1) * size, size + 1,
+                                    {key: readers.meta_encodings(text) for key, text in meta.items()})
     shown, included = with_includes(rows[:size], includes, show_internal)
     return serialize.page(shown, len(rows) > size, number, size, included)
 

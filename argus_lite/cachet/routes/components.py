@@ -6,7 +6,7 @@ from ...core.outcomes import NameTaken, StillInUse
 from .. import answers, auth, readers, serialize
 from ..readers import Fields
 
-FILTERS = ("name", "status", "enabled")
+FILTERS = ("name", "status", "enabled", "meta")
 INCLUDES = ("group", "incidents", "meta")
 NAME_MAX = 255
 NAME_TAKEN = "The name has already been taken."
@@ -26,8 +26,9 @@ def install(route):
 
 def list_filters(show_internal):
     """The components.listed filters, or None for filters that select nothing."""
-    given = readers.query_filters(FILTERS)
-    filters = {"name_contains": given.get("name")}
+    given = readers.query_filters(FILTERS, nested=("meta",))
+    filters = {"name_contains": given.get("name"),
+               "meta": {key: readers.meta_encodings(text) for key, text in given.get("meta", {}).items()}}
     if "status" in given:
         filters["statuses"] = [int(text) for text in given["status"].split(",")
                                if text.strip().isdigit() and int(text) in components.STATUSES]
@@ -66,7 +67,7 @@ def with_includes(rows, includes, show_internal):
             serialize.related(thing, "group", group, many=False)
             included += group
     if "incidents" in includes:
-        incidents = components.incidents_of([row.id for row in rows], show_internal)
+        incidents = components.incidents_of([row.id for row in rows], show_internal, auth.published_by())
         for thing, row in zip(things, rows):
             objects = [serialize.incident(incident) for incident in incidents[row.id]]
             serialize.related(thing, "incidents", objects)

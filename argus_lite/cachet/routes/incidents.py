@@ -12,7 +12,6 @@ from ..readers import Fields
 FILTERS = ("name", "status", "occurs_after", "occurs_before", "occurs_on", "meta")
 SORTS = {"name": "title", "status": "phase", "id": "id", "created_at": "created"}
 INCLUDES = ("updates", "components", "components.group", "meta")
-NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 NAME_MAX = 255
 LEVEL = 5                   # Cachet has no severity: its incidents are Argus's least urgent (docs/deviations.md)
 INCLUDED_UPDATES_MAX = 1000
@@ -34,7 +33,7 @@ def list_filters():
     that is not one) selects no incident, as the SQL Laravel builds does."""
     given = readers.query_filters(FILTERS, nested=("meta",))
     filters = {"title_contains": given.get("name"), "published_by": auth.published_by(),
-               "meta": {key: meta_encodings(text) for key, text in given.get("meta", {}).items()}}
+               "meta": {key: readers.meta_encodings(text) for key, text in given.get("meta", {}).items()}}
     if "status" in given:
         statuses = [text.strip() for text in given["status"].split(",")]
         filters["phase"] = [pages.PHASES[int(text)] for text in statuses if text in ("0", "1", "2", "3", "4")]
@@ -55,18 +54,6 @@ def list_filters():
         filters["started_after"] = max(filters.get("started_after") or after, after)
         filters["started_before"] = min(filters.get("started_before") or before, before)
     return filters
-
-
-def meta_encodings(text):
-    """Cachet's MetaFilter: the JSON texts a stored value may have to match text ("3" matches "3" and 3,
-    "true" true and "true")."""
-    candidates = [text]
-    if NUMERIC.fullmatch(text):
-        number = float(text)
-        candidates.append(number if "." in text or not number.is_integer() else int(number))
-    if text in ("true", "false"):
-        candidates.append(text == "true")
-    return list(dict.fromkeys(json.dumps(candidate, ensure_ascii=False) for candidate in candidates))
 
 
 def list_incidents():
