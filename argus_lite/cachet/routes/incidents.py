@@ -2,7 +2,6 @@
 written or made by a template), update (a partial one, PUT or PATCH) and destroy. An incident published
 in the future shows only to tokens holding incidents.manage."""
 import json
-import re
 
 from ... import times, web
 from ...core import changes, components, incident_templates, pages
