@@ -65,8 +65,8 @@ def searched(query, show_internal):
     exactly; None when a value selects nothing. Token holders see disabled components too, guests only
     enabled ones (ComponentController)."""
     filters = {"enabled": None if show_internal else True}
-    if query.get("tags"):
-        return None                                    # no component carries a tag
+    if any(value for name, value in query.items() if name == "tags" or name.startswith("tags[")):
+        return None                                    # no component carries a tag (tags=a,b or tags[]=a)
     for key, make in (("id", lambda number: {"pk": number}),
                       ("group_id", lambda number: {"group_pk": number or None})):
         if key in query:
