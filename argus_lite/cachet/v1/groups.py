@@ -12,7 +12,7 @@ from . import serialize
 from .components import NAME_MAX, NAME_TAKEN, STATUS_NAMES, bare_component, given_fields, written
 from .routes import caller, page_and_size, require
 
-SEARCHABLE = ("id", "name", "order", "collapsed", "visible")                 # ComponentGroup::$searchable
+SORTABLE = ("id", "name", "order", "collapsed", "visible")         # ComponentGroup::$sortable and $searchable
 ORDER_MIN, ORDER_MAX = -2 ** 31, 2 ** 31 - 1
 COLLAPSED = range(0, 3)            # the core keeps 0-2; 2.4's 3 and 4 mean what 2 means (docs/deviations.md)
 
@@ -82,10 +82,10 @@ def searched(query, show_internal):
 def sorted_by(query):
     """A sortable `sort`, ascending unless `order` is other than asc (Laravel reads any other word as desc)."""
     sort = query.get("sort", "").strip()
-    if sort not in SEARCHABLE:
+    if sort not in SORTABLE:
         return [("id", False)]
     direction = query.get("order", "").strip().lower() or "asc"
-    return [("id" if sort == "id" else sort, direction != "asc")]
+    return [(sort, direction != "asc")]
 
 
 def show_group(group_pk):
