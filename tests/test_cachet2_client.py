@@ -72,6 +72,60 @@ def test_cachet_client(server, end_user):
     assert missing.value.response.status_code == 404
 
 
+def test_cachet_client_component_groups(server, end_user):
+    """Its ComponentGroupManager: create, list page by page (it follows total_pages), count, get, update
+    (it sends every field, visible as 0 or 1), delete; guests list public groups only."""
+    client = cachetclient.Client(endpoint=server, api_token=end_user.token)
+    made = [client.component_groups.create(name=f"Group {number}", order=number, collapsed=number % 3,
+                                           visible=number % 2 == 0) for number in range(5)]
+    assert [(group.name, group.order, group.collapsed, group.visible) for group in made[:2]] == \
+        [("Group 0", 0, 0, True), ("Group 1", 1, 1, False)]
+    assert [group.id for group in client.component_groups.list(per_page=2)] == [group.id for group in made]
+    assert client.component_groups.count() == 5
+    guest = cachetclient.Client(endpoint=server, api_token="unknown")     # reads as a guest, as in 2.4
+    assert [group.name for group in guest.component_groups.list(per_page=2)] == ["Group 0", "Group 2", "Group 4"]
+    assert guest.component_groups.count() == 3
+
+    member = client.components.create(name="Web", status=3, group_id=made[0].id)
+    group = client.component_groups.get(made[0].id)
+    assert [component.id for component in group.enabled_components] == [member.id]
+    assert group.lowest_human_status == "Partial Outage" and group.created_at is not None and group.is_open
+
+    group.name, group.collapsed = "Renamed", 1
+    updated = group.update()
+    assert (updated.name, updated.order, updated.collapsed, updated.visible) == ("Renamed", 0, 1, True)
+    assert updated.is_collapsed
+    changed = client.component_groups.update(made[1].id, name="Group one", visible=True)
+    assert (changed.name, changed.order, changed.visible) == ("Group one", 1, True)
+
+    client.component_groups.delete(made[0].id)
+    assert client.component_groups.count() == 4 and client.components.get(member.id).group_id == 0
+    with pytest.raises(Exception) as missing:
+        client.component_groups.get(made[0].id)
+    assert missing.value.response.status_code == 404
+
+
+def test_cachet_client_components(server, end_user):
+    """Its ComponentManager offers no filters: list pages and count read the counted total; create sends
+    nulls for what is not given and tags joined by commas (accepted, not held)."""
+    client = cachetclient.Client(endpoint=server, api_token=end_user.token)
+    made = [client.components.create(name=f"Component {number}", status=1, description="Runs",
+                                     tags=["web", "db"]) for number in range(5)]
+    assert (made[0].link, made[0].order, made[0].group_id, made[0].enabled, made[0].tags) == ("", 0, 0, True, {})
+    assert client.components.count() == 5
+    assert [one.id for one in client.components.list(per_page=2)] == [one.id for one in made]
+    component = client.components.get(made[1].id)
+    component.status, component.name = 4, "Component one"
+    updated = component.update()
+    assert (updated.status, updated.status_name, updated.name, updated.description) == \
+        (4, "Major Outage", "Component one", "Runs")
+    changed = client.components.update(made[2].id, status=2, enabled=False)
+    assert (changed.status, changed.enabled) == (2, False)
+    assert cachetclient.Client(endpoint=server, api_token="unknown").components.count() == 4     # enabled ones
+    client.components.delete(made[3].id)
+    assert client.components.count() == 4
+
+
 def test_python_cachetclient(server, end_user):
     """Its methods answer the body as JSON text."""
     cachet = python_cachetclient()

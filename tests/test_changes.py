@@ -93,8 +93,9 @@ POST /prodmanager/api/incident/<incident_pk:int>/delete
 POST /prodmanager/api/(scope|service)/(create|<[a-z]+_pk:int>/(update|delete))
 POST /prodmanager/api/token/create
 DELETE /cachet/api(/v1)?/incidents/<incident_pk:int>
-POST /cachet/api(/v1)?/(components|component-groups)
+POST /cachet/api(/v1)?/(components|component-groups|components/groups)
 PUT|PATCH|DELETE /cachet/api(/v1)?/(components/<component_pk:int>|component-groups/<group_pk:int>)
+PUT|DELETE /cachet/api/v1/components/groups/<group_pk:int>
 POST|PUT|PATCH|DELETE /cachet/api/incident-templates(/<template_pk:int>)?
 POST /console/login|/console/logout
 """

@@ -39,8 +39,10 @@ GROUP_COLUMNS = (PageComponentGroup.id, PageComponentGroup.name, PageComponentGr
                  PageComponentGroup.order_column, PageComponentGroup.order_direction, PageComponentGroup.collapsed,
                  PageComponentGroup.visible, PageComponentGroup.meta, PageComponentGroup.created,
                  PageComponentGroup.updated)
-SORTS = {"id": PageComponent.id, "name": PageComponent.name, "order": PageComponent.order}
-GROUP_SORTS = {"id": PageComponentGroup.id, "name": PageComponentGroup.name}
+SORTS = {"id": PageComponent.id, "name": PageComponent.name, "order": PageComponent.order,
+         "status": PageComponent.status, "group_id": PageComponent.group, "enabled": PageComponent.enabled}
+GROUP_SORTS = {"id": PageComponentGroup.id, "name": PageComponentGroup.name, "order": PageComponentGroup.order,
+               "collapsed": PageComponentGroup.collapsed, "visible": PageComponentGroup.visible}
 
 
 def latest_status(row):
@@ -87,18 +89,38 @@ def components(cursor):
 # Reading components -----------------------------------------------------------------------------
 
 def listed(filters, show_internal, order, offset, limit):
-    """One page of ComponentRow: filters name_contains, statuses (a list), enabled (default true), meta
-    ({key: JSON encodings}, as core.pages.meta_matches); order [(SORTS key, descending)], then by pk."""
-    conditions = [shown_to(show_internal), PageComponent.enabled == filters.get("enabled", True)]
+    """One page of ComponentRow: filters as component_conditions; order [(SORTS key, descending)], then by
+    pk."""
+    ordering = [SORTS[key].desc() if descending else SORTS[key].asc() for key, descending in order]
+    query = (component_select().where(*component_conditions(filters, show_internal))
+             .order_by(*ordering, PageComponent.id).limit(limit).offset(offset))
+    return components(db.db.execute(query))
+
+
+def counted(filters, show_internal):
+    """How many components listed() pages through."""
+    return component_select().where(*component_conditions(filters, show_internal)).count()
+
+
+def component_conditions(filters, show_internal):
+    """Filters name_contains, statuses (a list), enabled (default true, None: either), the exact pk, name
+    and group_pk (None: in no group), and meta ({key: JSON encodings}, as core.pages.meta_matches)."""
+    conditions = [shown_to(show_internal)]
     conditions += [pages.meta_matches(PageComponent.meta, key, encodings)
                    for key, encodings in (filters.get("meta") or {}).items()]
+    if filters.get("enabled", True) is not None:
+        conditions.append(PageComponent.enabled == filters.get("enabled", True))
     if filters.get("name_contains"):
         conditions.append(PageComponent.name.contains(filters["name_contains"]))
     if filters.get("statuses") is not None:
         conditions.append(PageComponent.status.in_(filters["statuses"]))
-    ordering = [SORTS[key].desc() if descending else SORTS[key].asc() for key, descending in order]
-    query = component_select().where(*conditions).order_by(*ordering, PageComponent.id).limit(limit).offset(offset)
-    return components(db.db.execute(query))
+    for key, column in (("pk", PageComponent.id), ("name", PageComponent.name)):
+        if key in filters:
+            conditions.append(column == filters[key])
+    if "group_pk" in filters:
+        group = filters["group_pk"]
+        conditions.append(PageComponent.group.is_null() if group is None else PageComponent.group == group)
+    return conditions
 
 
 def find(pk, show_internal=None):
@@ -308,14 +330,26 @@ def group_select():
     return PageComponentGroup.select(*[column.alias(label) for column, label in zip(GROUP_COLUMNS, GroupRow._fields)])
 
 
-def groups_listed(show_internal, order, offset, limit, meta=None):
-    """One page of GroupRow; meta as listed's filter."""
+def groups_listed(show_internal, order, offset, limit, filters=None):
+    """One page of GroupRow: filters as group_conditions; order [(GROUP_SORTS key, descending)], then by pk."""
     ordering = [GROUP_SORTS[key].desc() if descending else GROUP_SORTS[key].asc() for key, descending in order]
-    conditions = [group_shown_to(show_internal)] + [pages.meta_matches(PageComponentGroup.meta, key, encodings)
-                                                    for key, encodings in (meta or {}).items()]
-    query = (group_select().where(*conditions).order_by(*ordering, PageComponentGroup.id)
-             .limit(limit).offset(offset))
+    query = (group_select().where(*group_conditions(filters or {}, show_internal))
+             .order_by(*ordering, PageComponentGroup.id).limit(limit).offset(offset))
     return tuples_of(GroupRow, db.db.execute(query))
+
+
+def groups_counted(show_internal, filters=None):
+    return group_select().where(*group_conditions(filters or {}, show_internal)).count()
+
+
+def group_conditions(filters, show_internal):
+    """Filters: the exact pk, name, collapsed and visible, and meta as component_conditions'."""
+    columns = {"pk": PageComponentGroup.id, "name": PageComponentGroup.name,
+               "collapsed": PageComponentGroup.collapsed, "visible": PageComponentGroup.visible}
+    return ([group_shown_to(show_internal)]
+            + [columns[key] == value for key, value in filters.items() if key != "meta"]
+            + [pages.meta_matches(PageComponentGroup.meta, key, encodings)
+               for key, encodings in filters.get("meta", {}).items()])
 
 
 def find_group(pk, show_internal=None):

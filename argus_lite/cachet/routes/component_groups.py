@@ -31,7 +31,7 @@ def list_groups():
     includes = readers.query_includes(INCLUDES)
     number, size = readers.page_and_size()
     rows = components.groups_listed(show_internal, order, (number - 1) * size, size + 1,
-                                    {key: readers.meta_encodings(text) for key, text in meta.items()})
+                                    {"meta": {key: readers.meta_encodings(text) for key, text in meta.items()}})
     shown, included = with_includes(rows[:size], includes, show_internal)
     return serialize.page(shown, len(rows) > size, number, size, included)
 

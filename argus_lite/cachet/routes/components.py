@@ -8,6 +8,7 @@ from ..readers import Fields
 
 FILTERS = ("name", "status", "enabled", "meta")
 INCLUDES = ("group", "incidents", "meta")
+SORTS = ("id", "name", "order")             # of the core's components.SORTS
 NAME_MAX = 255
 NAME_TAKEN = "The name has already been taken."
 IN_USE = "The component is affected by incidents; it cannot be deleted."
@@ -47,7 +48,7 @@ def list_filters(show_internal):
 def list_components():
     show_internal = auth.caller() is not None
     filters = list_filters(show_internal)
-    order = readers.query_sort(components.SORTS, ["id"])
+    order = readers.query_sort(SORTS, ["id"])
     includes = readers.query_includes(INCLUDES)
     number, size = readers.page_and_size()
     rows = [] if filters is None else components.listed(filters, show_internal, order, (number - 1) * size, size + 1)
