@@ -514,19 +514,27 @@ def update_count(incident_pk):
     return PageNote.select().where(PageNote.incident == incident_pk, PageNote.status.is_null(False)).count()
 
 
+def page_updates_statement(incident_pks, each_max):
+    position = fn.ROW_NUMBER().over(partition_by=[PageNote.incident], order_by=[PageNote.id])
+    numbered = (PageNote.select(*[column.alias(label) for column, label in zip(UPDATE_COLUMNS, UpdateRow._fields)],
+                                position.alias("position"))
+                .where(db.any_of(PageNote.incident, incident_pks), PageNote.status.is_null(False))
+                .alias("numbered"))
+    return (Select(from_list=[numbered], columns=[numbered.c[label] for label in UpdateRow._fields])
+            .where(numbered.c.position <= each_max).order_by(numbered.c.incident_id, numbered.c.id)
+            .bind(db.db))
+
+
+# Prepared: the same SQL text for any page, so a list does not compile it for each request.
+PAGE_UPDATES = Prepared(page_updates_statement, arity=2)
+
+
 def updates_of_page(incident_pks, each_max):
     """{incident pk: its first each_max UpdateRow, oldest first} for a page of incidents, in one query."""
     if not incident_pks:
         return {}
-    position = fn.ROW_NUMBER().over(partition_by=[PageNote.incident], order_by=[PageNote.id])
-    numbered = (PageNote.select(*[column.alias(label) for column, label in zip(UPDATE_COLUMNS, UpdateRow._fields)],
-                                position.alias("position"))
-                .where(PageNote.incident.in_(list(incident_pks)), PageNote.status.is_null(False))
-                .alias("numbered"))
-    query = (Select(from_list=[numbered], columns=[numbered.c[label] for label in UpdateRow._fields])
-             .where(numbered.c.position <= each_max).order_by(numbered.c.incident_id, numbered.c.id))
     found = {pk: [] for pk in incident_pks}
-    for row in tuples_of(UpdateRow, db.db.execute(query)):
+    for row in tuples_of(UpdateRow, PAGE_UPDATES.execute(db.id_list(incident_pks), each_max)):
         found[row.incident_id].append(row)
     return found
 

@@ -119,8 +119,8 @@ def list_incidents():
 def incidents_of(rows):
     """The incidents of a page with their updates and components, read in two queries."""
     pks = [row.incident_id for row in rows]
-    updates, affected = pages.updates_of_page(pks, UPDATES_MAX), components.of_incidents(pks)
-    return [serialize.incident(row, updates[row.incident_id], affected[row.incident_id]) for row in rows]
+    updates, affected = pages.updates_of_page(pks, UPDATES_MAX), components.first_of_incidents(pks)
+    return [serialize.incident(row, updates[row.incident_id], affected.get(row.incident_id, 0)) for row in rows]
 
 
 def shown(incident_pk):

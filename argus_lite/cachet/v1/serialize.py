@@ -1,5 +1,6 @@
 """Cachet 2.4 objects (reference §3.2): incidents flat with their updates, dates Y-m-d H:i:s in the server
 zone, lists with Fractal's pagination meta."""
+import datetime
 import urllib.parse
 
 import bottle
@@ -23,21 +24,24 @@ def core_status(status):
 
 
 def date(value):
+    """Y-m-d H:i:s in the server zone, of µs since the epoch (written out: strftime costs half again)."""
     if value is None:
         return None
-    return times.from_us(value).astimezone(times.server_zone()).strftime("%Y-%m-%d %H:%M:%S")
+    moment = datetime.datetime.fromtimestamp(value // 1_000_000, times.server_zone())
+    return (f"{moment.year:04}-{moment.month:02}-{moment.day:02} "
+            f"{moment.hour:02}:{moment.minute:02}:{moment.second:02}")
 
 
-def incident(row, updates, affected):
-    """A core.pages.PageRow with its UpdateRows (oldest first) and the components it affects (pairs of
-    core.components.of_incidents; 2.x shows one, 0 for none). As 2.4's IncidentPresenter: updates newest
+def incident(row, updates, component_pk):
+    """A core.pages.PageRow with its UpdateRows (oldest first) and the pk of the component it affects (0
+    for none). As 2.4's IncidentPresenter: updates newest
     first as bare rows, is_resolved from the latest update, duration whole seconds since creation (0 with no
     update: 2.4 measures up to the update's occurred_at, which updates do not have, so up to now)."""
     status = v3.status_of(row.phase)
     latest = updates[-1] if updates else None
     latest_status = latest.status if latest else None
     return {
-        "id": row.incident_id, "component_id": affected[0][0].id if affected else 0, "name": row.title, "status": status,
+        "id": row.incident_id, "component_id": component_pk, "name": row.title, "status": status,
         "visible": 1 if row.visibility == pages.PUBLIC else 0, "message": row.body or "",
         "occurred_at": date(row.start_time), "created_at": date(row.created), "updated_at": date(row.updated),
         "deleted_at": None, "user_id": None, "stickied": bool(row.stickied), "notifications": bool(row.notifications),
