@@ -4,7 +4,7 @@ from functools import partial
 
 import bottle
 
-from . import argus, cachet, console, db, errors, process, prodmanager, web
+from . import argus, cachet, console, db, errors, metrics, ops, process, prodmanager, web
 from .core import changes
 
 log = logging.getLogger("argus_lite")
@@ -17,6 +17,7 @@ def make_app(settings):
     app.config["argus_lite.settings"] = settings
     app.config["argus_lite.listeners"] = changes.Listeners()              # told after each write's commit
     app.router.add_filter("int", web.path_id)                                # C-9, before any route
+    ops.install_hooks(app, settings)                                         # first: every request counted
     app.add_hook("before_request", web.refuse_inexact_path)
     app.add_hook("before_request", web.strip_trailing_slash)                 # C-3
     app.add_hook("before_request", web.answer_options)                       # C-1
@@ -25,6 +26,8 @@ def make_app(settings):
     app.add_hook("after_request", db.close_if_open)                          # back to the pool
     errors.install_handlers(app)                                             # never an HTML page
     app.install(web.render_json)
+    app.config["argus_lite.listeners"].add(metrics.count_changes)
+    ops.install_routes(app, settings)
     for name, face in FACES.items():                                        # FACE-2
         if name in settings.faces:
             face.install(app, settings)

@@ -1,5 +1,6 @@
 """The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup | notifications."""
 import argparse
+import logging
 import os
 import re
 import secrets
@@ -87,6 +88,7 @@ def cmd_serve(args, settings):
     if applied:
         print(f"argus-lite: applied migrations {', '.join(applied)}", file=sys.stderr)
     app = make_app(settings)
+    log_to_stderr(settings.log_format)
     threads = args.threads or default_threads()
     try:
         server = make_server(app, settings, host=args.host, port=args.port, threads=threads,
@@ -102,6 +104,18 @@ def cmd_serve(args, settings):
     freeze_start_up_objects()
     server.run()
     return 0
+
+
+def log_to_stderr(log_format):
+    """Warnings and errors with their time and logger; one line per request from argus_lite.requests, a
+    bare JSON object per line in the json format."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s" if log_format == "json" else "%(asctime)s %(message)s"))
+    requests_log = logging.getLogger("argus_lite.requests")
+    requests_log.addHandler(handler)
+    requests_log.setLevel(logging.INFO)
+    requests_log.propagate = False
 
 
 def default_threads():

@@ -76,6 +76,12 @@ def header_value(value):
     return str(value)
 
 
+def log_format(text):
+    if str(text).strip() not in ("text", "json"):
+        raise ValueError(f"not text or json: {text!r}")
+    return str(text).strip()
+
+
 def base_url(text):
     url = str(text).strip().rstrip("/")
     if url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", url):
@@ -116,6 +122,8 @@ SETTINGS = (
     ("PUBLIC_URL", base_url, ""),
     ("FACES", word_list, "argus,prodmanager,cachet,console"),    # FACE-2: the faces served
     ("PRODMANAGER_SECRET", text, ""),                            # FACE-11: unset, no JWT is minted
+    ("METRICS_TOKEN", text, ""),                                 # unset: /metrics needs no token
+    ("LOG_FORMAT", log_format, "text"),                          # request log lines: text or json
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -155,6 +163,8 @@ class Settings:
     public_url: str
     faces: tuple
     prodmanager_secret: str
+    metrics_token: str
+    log_format: str
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):

@@ -73,6 +73,12 @@ def size_pool(connections, wait_seconds=POOL_WAIT_SECONDS):
     db.obj.init(db.obj.database, max_connections=connections, timeout=wait_seconds)
 
 
+def pool_usage():
+    """(connections lent out, the most the pool opens) of the process's pool."""
+    pool = db.obj
+    return (len(pool._in_use), pool._max_connections) if pool is not None else (0, 0)
+
+
 def connect():
     """This thread's connection (reused when open); DatabaseUnavailable when none can be had."""
     try:

@@ -17,6 +17,16 @@ class ApiError(Exception):
         self.status, self.body, self.headers = status, body, headers or {}
 
 
+def log_unhandled(traceback_text):
+    """A 500 is a bug: logged once, with the request's id (X-Request-ID) to find it by."""
+    environ = bottle.request.environ
+    log.error("unhandled error on %s %s (request %s)\n%s", bottle.request.method, bottle.request.path,
+              environ.get(REQUEST_ID_KEY, "-"), traceback_text)
+
+
+REQUEST_ID_KEY = "argus_lite.request_id"
+
+
 def body_too_large(limit):
     """The 413 text, alike whether the app or waitress refuses the body."""
     return f"Request body is larger than {limit} bytes."
@@ -68,8 +78,7 @@ def bottle_error_as_json(error):
         return encode({"detail": f'Method "{bottle.request.method}" not allowed.'})
     if status >= 500:
         if error.traceback:
-            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path,
-                      error.traceback)
+            log_unhandled(error.traceback)
         return encode({"detail": "A server error occurred."})
     return encode({"detail": error.body if isinstance(error.body, str) else "Bad request."})
 

@@ -34,6 +34,15 @@ def enter_request(tenure):
     bottle.request.environ[process.SETTINGS_KEY] = tenure.settings
 
 
+CALLER_KEY = "argus_lite.caller_pk"
+
+
+def note_caller(user):
+    """A face tells who made the request (a models.User or None), for its log line (argus_lite.ops)."""
+    if user is not None:
+        bottle.request.environ[CALLER_KEY] = user.id
+
+
 def listeners(app=None):
     """The in-process listeners (core.changes.Listeners) of app, by default of the app serving this request."""
     return (app or bottle.request.app).config["argus_lite.listeners"]
@@ -54,8 +63,7 @@ def render_json(callback):
         except bottle.HTTPResponse:
             raise
         except Exception:  # a bug: log it once, answer the C-1 500 body
-            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path,
-                      traceback.format_exc())
+            errors.log_unhandled(traceback.format_exc())
             bottle.response.status = 500
             result = {"detail": "A server error occurred."}
         if result is None or bottle.response.status_code == 204:
@@ -92,7 +100,7 @@ def answered_call(callback, args, kwargs, answered, answer, server_error):
     except bottle.HTTPResponse:
         raise
     except Exception:
-        log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, traceback.format_exc())
+        errors.log_unhandled(traceback.format_exc())
         error = server_error
     bottle.response.status = error.status
     for name, value in error.headers.items():

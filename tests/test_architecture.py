@@ -11,6 +11,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "argus_lite"
 FACES = ("argus", "prodmanager", "cachet", "console")
 ENTRY = ("argus_lite", "argus_lite.app", "argus_lite.cli", "argus_lite.serve", "argus_lite.testing")
 HTTP = ("argus_lite.web", "argus_lite.errors")
+HTTP_PACKAGES = ("argus_lite.ops",)     # the HTTP layer every app has whatever its faces: health, metrics
 HTTP_LIBRARIES = ("bottle", "waitress", "webtest")
 
 
@@ -56,7 +57,7 @@ def layer(name):
     """entry, face:<name>, http or core for a module of ours; library for anything else."""
     if name in ENTRY:
         return "entry"
-    if name in HTTP:
+    if name in HTTP or any(name == package or name.startswith(package + ".") for package in HTTP_PACKAGES):
         return "http"
     parts = name.split(".")
     if parts[0] != "argus_lite":

@@ -1,7 +1,7 @@
 """Who the caller of the Argus API is (A-4, A-5, C-1, MOD-1a): the Token header, looked up once per request."""
 import bottle
 
-from .. import errors, times
+from .. import errors, times, web
 from ..core import tokens, users
 from ..core.outcomes import TokenRefused
 from . import answers
@@ -15,6 +15,7 @@ def current_user():
     if "argus_lite.user" not in environ:
         environ["argus_lite.user"] = user_of_header(environ.get("HTTP_AUTHORIZATION", ""),
                                                     environ["argus_lite.settings"])
+        web.note_caller(environ["argus_lite.user"])
     return environ["argus_lite.user"]
 
 

@@ -9,7 +9,7 @@ import bottle
 
 from .. import web
 from ..core.outcomes import NameTaken, NotFound, TemplateRefused
-from ..errors import ApiError
+from ..errors import ApiError, log_unhandled
 
 log = logging.getLogger("argus_lite")
 
@@ -103,7 +103,7 @@ def bottle_error(error):
                f"{', '.join(sorted(filter(None, allowed.split(','))))}."
     elif status >= 500:
         if error.traceback:
-            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, error.traceback)
+            log_unhandled(error.traceback)
         text = SERVER_ERROR
     elif status == 413:
         text = "The POST data is too large."

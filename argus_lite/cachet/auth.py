@@ -17,6 +17,7 @@ def caller():
     environ = bottle.request.environ
     if "argus_lite.cachet.caller" not in environ:
         environ["argus_lite.cachet.caller"] = user_of_header(environ.get("HTTP_AUTHORIZATION", "").strip())
+        web.note_caller(environ["argus_lite.cachet.caller"])
     return environ["argus_lite.cachet.caller"]
 
 

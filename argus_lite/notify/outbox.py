@@ -4,6 +4,8 @@ import json
 import logging
 from collections import defaultdict
 
+from peewee import fn
+
 from .. import times
 from ..db import id_list, write_transaction
 from ..models import Event, Incident, Outbox, SourceSystem, User
@@ -128,6 +130,12 @@ def counts():
     """{"pending": n, "failed": n, "sent": n} of the whole outbox."""
     return {"pending": pending_count(), "failed": Outbox.select().where(Outbox.failed.is_null(False)).count(),
             "sent": Outbox.select().where(Outbox.sent.is_null(False)).count()}
+
+
+def oldest_pending_created():
+    """When the oldest row neither sent nor failed was made (aware), or None when none waits."""
+    return times.from_us(Outbox.select(fn.MIN(Outbox.created))
+                         .where(Outbox.sent.is_null() & Outbox.failed.is_null()).scalar())
 
 
 def failed_rows(limit):

@@ -21,9 +21,11 @@ import logging
 import re
 import smtplib
 import threading
+import weakref
 
 from .. import times
 from ..db import db, write_transaction
+from ..metrics import SENDER_ATTEMPTS
 from ..models import Outbox
 from .messages import CONTROL_CHARACTERS, HEADER_CHARS, one_line
 
@@ -37,6 +39,12 @@ BATCH = 50
 ERROR_CHARS = 1000
 USABLE_ADDRESS = re.compile(rf"[^\s{CONTROL_CHARACTERS}]+")     # no NUL, control character or line break
 UNUSABLE_ADDRESS = "the recipient address holds a control character, a space or a line break"
+STARTED = weakref.WeakSet()          # the workers of this process, for /readyz
+
+
+def sender_alive():
+    """Whether a delivery thread of this process is running."""
+    return any(worker.is_alive() for worker in list(STARTED))
 
 
 class Worker:
@@ -51,7 +59,11 @@ class Worker:
 
     def start(self):
         self.thread.start()
+        STARTED.add(self)
         return self
+
+    def is_alive(self):
+        return self.thread.is_alive() and not self.stopping.is_set()
 
     def stop(self, timeout=30):
         self.stopping.set()
@@ -283,6 +295,7 @@ def as_text(reply):
 
 
 def mark_sent(row):
+    SENDER_ATTEMPTS.labels("sent").inc()
     with write_transaction():
         Outbox.update(sent=times.now(), last_error="").where(Outbox.id == row.id).execute()
 
@@ -291,6 +304,7 @@ def retry_later(row, error_text):
     """Back off 5 s, 10 s, 20 s … up to an hour; after MAX_ATTEMPTS the row is parked."""
     if row.attempts >= MAX_ATTEMPTS:
         return park(row, error_text)
+    SENDER_ATTEMPTS.labels("retried").inc()
     log.warning("sending outbox row %s to %r failed (attempt %s), retried later: %s",
                 row.id, row.recipient, row.attempts, error_text)
     delay = min(datetime.timedelta(seconds=5 * 2 ** (row.attempts - 1)), datetime.timedelta(hours=1))
@@ -310,6 +324,7 @@ def retry_all_later(rows, error):
 
 def park(row, error_text):
     """Failed: kept with its error, no longer pending, until `argus-lite notifications --retry-failed`."""
+    SENDER_ATTEMPTS.labels("failed").inc()
     log.warning("sending outbox row %s to %r failed for good (attempt %s): %s",
                 row.id, row.recipient, row.attempts, error_text)
     with write_transaction():

@@ -9,7 +9,7 @@ import bottle
 
 from .. import web
 from ..core.outcomes import NotFound, StillInUse
-from ..errors import ApiError
+from ..errors import ApiError, log_unhandled
 
 log = logging.getLogger("argus_lite")
 
@@ -109,7 +109,7 @@ def bottle_error(error):
     status = error.status_code
     text = {404: NOT_FOUND, 405: NOT_ALLOWED, 413: TOO_LARGE}.get(status, SERVER_ERROR if status >= 500 else None)
     if status >= 500 and error.traceback:
-        log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, error.traceback)
+        log_unhandled(error.traceback)
     add_headers()
     bottle.response.content_type = "application/json"
     return encode(text if text is not None else error.body if isinstance(error.body, str) else "Bad Request")

@@ -44,6 +44,7 @@ def caller():
         environ["argus_lite.prodmanager.caller"] = found
         if found is not None:
             environ["argus_lite.prodmanager.username"] = found.username
+            web.note_caller(found.user)
     return environ["argus_lite.prodmanager.caller"]
 
 

@@ -10,7 +10,7 @@ import bottle
 
 from ... import web
 from ...core.outcomes import NotFound, TemplateRefused
-from ...errors import ApiError
+from ...errors import ApiError, log_unhandled
 from ..answers import Refused
 
 log = logging.getLogger("argus_lite")
@@ -81,6 +81,6 @@ def render(callback):
 def bottle_error(failure):
     """What bottle raises itself under /cachet/api/v1 (no route, wrong method, too large a body)."""
     if failure.status_code >= 500 and failure.traceback:
-        log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, failure.traceback)
+        log_unhandled(failure.traceback)
     bottle.response.content_type = "application/json"
     return encode(document(failure.status_code))

@@ -44,6 +44,7 @@ def caller():
     environ = bottle.request.environ
     if "argus_lite.cachet2.caller" not in environ:
         environ["argus_lite.cachet2.caller"] = user_of_key(environ.get("HTTP_X_CACHET_TOKEN", "").strip())
+        web.note_caller(environ["argus_lite.cachet2.caller"])
     return environ["argus_lite.cachet2.caller"]
 
 
