@@ -116,6 +116,8 @@ SETTINGS = (
     ("PUBLIC_URL", base_url, ""),
     ("FACES", word_list, "argus,prodmanager,cachet,console"),    # FACE-2: the faces served
     ("PRODMANAGER_SECRET", text, ""),                            # FACE-11: unset, no JWT is minted
+    ("STATUS_TITLE", text, "Service status"),                    # the public status page's heading
+    ("STATUS_INTRO", text, ""),                                  # and the paragraph under it
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -155,6 +157,8 @@ class Settings:
     public_url: str
     faces: tuple
     prodmanager_secret: str
+    status_title: str
+    status_intro: str
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):
