@@ -4,7 +4,7 @@ import collections
 
 from peewee import SQL, fn
 
-from .. import db
+from .. import db, times
 from ..models import Incident
 from ..models.base import tuples_of
 from ..models.pages import PHASES, PUBLIC, PageIncident, PageNote
@@ -13,6 +13,7 @@ from . import pages
 PublicNote = collections.namedtuple("PublicNote", ("id", "incident_id", "status", "content", "created"))
 FeedNote = collections.namedtuple("FeedNote", ("id", "incident_id", "status", "content", "created", "title"))
 GridCell = collections.namedtuple("GridCell", ("level", "phase", "total"))
+OPEN_PHASES = [phase for phase in PHASES if phase != pages.RESOLVED]   # IN, not !=: the (phase, start_time) index
 NOTE_COLUMNS = (PageNote.id, PageNote.incident, PageNote.status, PageNote.content, PageNote.created)
 
 
@@ -34,23 +35,26 @@ def find(incident_pk, published_by):
 
 def open_incidents(published_by, limit):
     """PageRow of the public incidents not resolved, newest start first."""
-    query = (page_select().where(is_for_guests(published_by), PageIncident.phase != pages.RESOLVED)
+    query = (page_select().where(is_for_guests(published_by), PageIncident.phase.in_(OPEN_PHASES))
              .order_by(PageIncident.start_time.desc(), PageIncident.incident.desc()).limit(limit))
     return tuples_of(pages.PageRow, db.db.execute(query))
 
 
 def resolved_since(since_us, published_by, limit):
     """PageRow of the public incidents resolved at or after since_us, the latest resolved first."""
-    query = (page_select().where(is_for_guests(published_by), PageIncident.phase == pages.RESOLVED,
-                                 Incident.end_time >= since_us)
+    # Found by the end_time index: most published incidents are resolved, so the phase index would read
+    # them all (a string expression is not the index's column).
+    query = (page_select().where(is_for_guests(published_by), (PageIncident.phase + "") == pages.RESOLVED,
+                                 Incident.end_time.between(since_us, times.INFINITY_US - 1))
              .order_by(Incident.end_time.desc(), PageIncident.incident.desc()).limit(limit))
     return tuples_of(pages.PageRow, db.db.execute(query))
 
 
-def recently_updated(published_by, limit):
-    """PageRow of the public incidents, the latest changed first (the feed's incident entries)."""
+def newest(published_by, limit):
+    """PageRow of the public incidents, the latest created first (the created index; there is none on
+    updated)."""
     query = (page_select().where(is_for_guests(published_by))
-             .order_by(PageIncident.updated.desc(), PageIncident.incident.desc()).limit(limit))
+             .order_by(PageIncident.created.desc(), PageIncident.incident.desc()).limit(limit))
     return tuples_of(pages.PageRow, db.db.execute(query))
 
 
@@ -84,7 +88,7 @@ def open_grid(published_by):
     position = pages.rank(PageIncident.phase, {phase: number for number, phase in enumerate(PHASES)})
     query = (PageIncident.select(PageIncident.scope, PageIncident.service, fn.MIN(PageIncident.level),
                                  fn.MIN(position), fn.COUNT(SQL("*")))
-             .where(is_for_guests(published_by), PageIncident.phase != pages.RESOLVED,
+             .where(is_for_guests(published_by), PageIncident.phase.in_(OPEN_PHASES),
                     PageIncident.scope.is_null(False), PageIncident.service.is_null(False))
              .group_by(PageIncident.scope, PageIncident.service))
     return {(scope, service): GridCell(int(level), PHASES[int(phase)], int(total))

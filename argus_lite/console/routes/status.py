@@ -129,10 +129,11 @@ def days_of(resolved, now_us):
 # The feed -----------------------------------------------------------------------------------------
 
 def feed():
-    """Atom 1.0: an entry per public incident (its phase now) and per public note, newest first."""
+    """Atom 1.0: an entry per public incident (its phase now) of the newest, and per public note, the
+    latest changed first."""
     now_us = times.to_us(times.now())
     title = web.settings().status_title
-    entries = [incident_entry(row) for row in status_page.recently_updated(now_us, FEED_MAX)]
+    entries = [incident_entry(row) for row in status_page.newest(now_us, FEED_MAX)]
     entries += [note_entry(note) for note in status_page.newest_public_notes(now_us, FEED_MAX)]
     entries.sort(key=lambda entry: entry.updated, reverse=True)
     body = atom.document(web.absolute_url(f"{PREFIX}/"), title, web.absolute_url(f"{PREFIX}/feed.atom"),
