@@ -99,6 +99,14 @@ def test_an_unknown_incident_is_a_404_page_not_json(api):
         assert 'href="/status/"' in answer.text
 
 
+def test_a_wrong_method_is_a_405_page_and_the_page_is_readable_on_a_phone(api):
+    answer = api.post("/status/", status=405)
+    assert answer.content_type == "text/html" and "<h1>Not allowed</h1>" in answer.text
+    page = api.get("/status/").text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<html lang="en">' in page and "<main>" in page
+
+
 def test_the_stylesheet_is_served_and_the_page_loads_no_script(api):
     page = api.get("/status/")
     assert "<script" not in page.text and 'href="/status/static/status.css"' in page.text
@@ -185,6 +193,9 @@ def test_a_hidden_cachet_incident_never_appears(api, faces):
                              headers=faces["bearer"], status=201).json["data"]["id"]   # 3.x: not visible
     text = everything_public(api, [hidden, internal])
     assert "Secret maintenance" not in text and "secret update" not in text and "Only for staff" not in text
+    with db.db.connection_context():              # visibility 2: hidden even from token holders (FACE-7)
+        PageIncident.update(visibility=2).where(PageIncident.incident == hidden).execute()
+    assert "Secret maintenance" not in everything_public(api, [hidden])
     for pk in (hidden, internal):
         api.get(f"/status/incidents/{pk}", status=404)
     assert feed_entries(api)[1] == []
