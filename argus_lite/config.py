@@ -124,6 +124,8 @@ SETTINGS = (
     ("PRODMANAGER_SECRET", text, ""),                            # FACE-11: unset, no JWT is minted
     ("METRICS_TOKEN", text, ""),                                 # unset: /metrics needs no token
     ("LOG_FORMAT", log_format, "text"),                          # request log lines: text or json
+    ("STATUS_TITLE", text, "Service status"),                    # the public status page's heading
+    ("STATUS_INTRO", text, ""),                                  # and the paragraph under it
 )
 
 # Argus documents this one without a prefix; the prefixed name wins when both are set.
@@ -165,6 +167,8 @@ class Settings:
     prodmanager_secret: str
     metrics_token: str
     log_format: str
+    status_title: str
+    status_intro: str
 
     @classmethod
     def from_env(cls, environ, ini_path=None, **overrides):

@@ -17,8 +17,7 @@ PASSWORD = "secret-pw"
 WAIT_SECONDS = 20
 
 
-@pytest.fixture(scope="session")
-def browser():
+def start_chromium():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -27,7 +26,20 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
                      "--disable-gpu"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def guest_browser():
+    """A second Chromium with a profile of its own: no cookie of the operator's browser reaches it."""
+    driver = start_chromium()
     yield driver
     driver.quit()
 
@@ -42,9 +54,9 @@ def live(wsgi_app, browser, end_user, source):
 
 @pytest.fixture
 def shot(browser, tmp_path):
-    def save(name):
+    def save(name, driver=browser):
         path = tmp_path / f"{name}.png"
-        assert browser.save_screenshot(str(path))
+        assert driver.save_screenshot(str(path))
         if os.environ.get("ARGUS_LITE_SCREENSHOTS"):          # to refresh docs/screenshots/
             shutil.copy(path, os.environ["ARGUS_LITE_SCREENSHOTS"])
         return path
@@ -179,3 +191,35 @@ def test_the_page_runs_under_its_content_security_policy(browser, live, source):
     logs = browser.get_log("browser")
     assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs
     assert browser.execute_script("return typeof fetch") == "function"
+
+
+def test_an_incident_published_through_cachet_2x_shows_on_the_status_page_without_a_session(
+        browser, guest_browser, live, end_user, shot):
+    """Issue 14: published through a face, seen on /status/ by a browser that never logged in (FACE-7)."""
+    cachet = {"X-Cachet-Token": end_user.token}
+    group = requests.post(f"{live}/cachet/api/v1/components/groups", headers=cachet, timeout=10,
+                          json={"name": "Network", "visible": 1}).json()["data"]["id"]
+    for name in ("Core routers", "Campus Wi-Fi", "DNS"):
+        requests.post(f"{live}/cachet/api/v1/components", headers=cachet, timeout=10,
+                      json={"name": name, "status": 1, "group_id": group}).raise_for_status()
+    answer = requests.post(f"{live}/cachet/api/v1/incidents", headers=cachet, timeout=10, json={
+        "name": "Campus Wi-Fi drops connections", "message": "Some access points restart every few minutes.",
+        "status": 1, "visible": 1, "component_id": 2, "component_status": 3})
+    assert answer.status_code == 200, answer.text
+    pk = answer.json()["data"]["id"]
+    requests.post(f"{live}/cachet/api/v1/incidents/{pk}/updates", headers=cachet, timeout=10,
+                  json={"status": 2, "message": "A faulty firmware update; rolling it back."}).raise_for_status()
+    log_in(browser, live)                                   # the operator's browser has a session
+    guest_browser.get(f"{live}/status/")
+    assert guest_browser.get_cookies() == []
+    article = wait_for(guest_browser, lambda driver: driver.find_elements(*by_css(f"#incident-{pk}")))[0]
+    assert "Campus Wi-Fi drops connections" in article.text and "rolling it back" in article.text
+    assert "Identified" in article.text
+    assert "Some systems are having problems" in guest_browser.find_element(*by_css("#system-state")).text
+    assert "Partial outage" in guest_browser.page_source
+    logs = guest_browser.get_log("browser")
+    assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs
+    shot("status", guest_browser)
+    guest_browser.find_element(*by_css(f"#incident-{pk}-title a")).click()
+    wait_for(guest_browser, lambda driver: driver.current_url == f"{live}/status/incidents/{pk}")
+    assert "rolling it back" in guest_browser.find_element(*by_css("article")).text

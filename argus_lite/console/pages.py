@@ -140,6 +140,60 @@ def bottle_error(error):
     return error_page(error.status_code if error.status_code < 500 else 500, "Error", "The request failed.")
 
 
+# The public status page: the same engine and headers, but no session is read or written, and a page of
+# its own layout for refusals.
+
+PUBLIC_HEADERS = dict(SECURITY_HEADERS, **{"Cache-Control": "no-cache"})
+
+
+def render_public(template, status=200, **values):
+    bottle.response.status = status
+    bottle.response.content_type = "text/html; charset=utf-8"
+    return ENVIRONMENT.get_template(template).render(dict(values, settings=web.settings()))
+
+
+def public_error_page(status, title, message):
+    return render_public("status_error.html", status=status, heading=title, message=message)
+
+
+def answer_public(callback):
+    """Plugin of every status page route: headers, templates rendered, refusals as pages; text (the feed)
+    goes out as the handler set it."""
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        for name, value in PUBLIC_HEADERS.items():
+            bottle.response.set_header(name, value)
+        try:
+            result = callback(*args, **kwargs)
+            if isinstance(result, Page):
+                result = render_public(result.template, result.status, **result.values)
+        except NotFound:
+            result = public_error_page(404, "Not found", "There is no such incident on this status page.")
+        except bottle.HTTPResponse:
+            raise
+        except Exception:
+            log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path,
+                      traceback.format_exc())
+            result = public_error_page(500, "Server error", "Something went wrong on the server; it has been logged.")
+        return result
+
+    return wrapper
+
+
+def public_bottle_error(error):
+    """bottle's own errors under /status as pages of the status page."""
+    for name, value in PUBLIC_HEADERS.items():
+        bottle.response.set_header(name, value)
+    if error.status_code == 404:
+        return public_error_page(404, "Not found", "There is no such page.")
+    if error.status_code == 405:
+        return public_error_page(405, "Not allowed", f"{bottle.request.method} is not allowed here.")
+    if error.traceback:
+        log.error("unhandled error on %s %s\n%s", bottle.request.method, bottle.request.path, error.traceback)
+    return public_error_page(error.status_code if error.status_code < 500 else 500, "Error", "The request failed.")
+
+
 def console_path(text, default=PREFIX + "/"):
     """A path of this console to go back to, else default: never another site (//host, scheme:)."""
     if isinstance(text, str) and text.startswith(PREFIX + "/") and not text.startswith("//") \

@@ -25,6 +25,12 @@ def listed(kind, offset, limit):
     return list(model.select().order_by(model.name, model.id).offset(offset).limit(limit))
 
 
+def names_of(kind, pks):
+    """{pk: name} of the scopes or services of those pks, in one query."""
+    model, wanted = AFFECTED[kind], [pk for pk in set(pks) if pk is not None]
+    return dict(model.select(model.id, model.name).where(model.id.in_(wanted)).tuples()) if wanted else {}
+
+
 def total(kind):
     return AFFECTED[kind].select().count()
 

@@ -459,14 +459,17 @@ def unresolved_public_incidents():
     return int(total)
 
 
-def system_status():
-    """operational, partial_outage, major_outage or under_maintenance, as Cachet's Status::current decides."""
+def system_status(unresolved=None):
+    """operational, partial_outage, major_outage or under_maintenance, as Cachet's Status::current decides;
+    unresolved: how many unresolved incidents count (None: unresolved_public_incidents())."""
     counts = tally()
     total = sum(counts.values())
     if total and counts[MAJOR] * 100 / total >= MAJOR_OUTAGE_THRESHOLD:
         return "major_outage"
     if total and counts[MAINTENANCE]:
         return "under_maintenance"
-    if total == counts[OPERATIONAL] and not unresolved_public_incidents():
+    if unresolved is None:
+        unresolved = unresolved_public_incidents()
+    if total == counts[OPERATIONAL] and not unresolved:
         return "operational"
     return "partial_outage"
