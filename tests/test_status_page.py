@@ -317,3 +317,18 @@ def test_the_overview_costs_the_same_queries_for_1_and_for_20_incidents(api, fac
         cachet2_update(api, faces, pk, 2, "update")
         prodmanager_comment(api, faces, prodmanager_incident(api, faces, name=f"PM incident {number}"), "note")
     assert queries() == few
+
+
+def test_the_grid_leaves_out_incidents_published_later(api, faces):     # FACE-7, counted from page_count
+    shown = prodmanager_incident(api, faces, name="Slow pages", severity="low", scope="1", service="1")
+    later = prodmanager_incident(api, faces, name="Embargoed", severity="critical", scope="1", service="1")
+    with db.db.connection_context():
+        PageIncident.update(published_at=times.to_us(times.now()) + 3_600_000_000).where(
+            PageIncident.incident == later).execute()
+    page = api.get("/status/").text
+    grid = page[page.index('<table class="grid">'):page.index("</table>")]
+    assert "Low, reported" in grid and "Critical" not in grid and "(2)" not in grid
+    with db.db.connection_context():
+        PageIncident.update(published_at=None).where(PageIncident.incident.in_([shown, later])).execute()
+    grid = api.get("/status/").text
+    assert "Critical, reported (2)" in grid

@@ -2,12 +2,11 @@
 (µs), and of their notes only the public ones. Every list is one query, bounded by its caller."""
 import collections
 
-from peewee import SQL, fn
 
 from .. import db, times
 from ..models import Incident
 from ..models.base import tuples_of
-from ..models.pages import PHASES, PUBLIC, PageIncident, PageNote
+from ..models.pages import PHASES, PUBLIC, PageCount, PageIncident, PageNote
 from . import pages
 
 PublicNote = collections.namedtuple("PublicNote", ("id", "incident_id", "status", "content", "created"))
@@ -84,12 +83,30 @@ def newest_public_notes(published_by, limit):
 
 def open_grid(published_by):
     """{(scope pk, service pk): GridCell} over the public incidents not resolved that name both (ProdManager's,
-    FACE-5): the most severe level (1 is the highest), the least advanced phase, and how many there are."""
-    position = pages.rank(PageIncident.phase, {phase: number for number, phase in enumerate(PHASES)})
-    query = (PageIncident.select(PageIncident.scope, PageIncident.service, fn.MIN(PageIncident.level),
-                                 fn.MIN(position), fn.COUNT(SQL("*")))
-             .where(is_for_guests(published_by), PageIncident.phase.in_(OPEN_PHASES),
-                    PageIncident.scope.is_null(False), PageIncident.service.is_null(False))
-             .group_by(PageIncident.scope, PageIncident.service))
-    return {(scope, service): GridCell(int(level), PHASES[int(phase)], int(total))
-            for scope, service, level, phase, total in query.tuples()}
+    FACE-5): the most severe level (1 is the highest), the least advanced phase, and how many there are.
+    From the page_count totals (FACE-13), less the incidents published later than published_by (FACE-7):
+    a cost of the scopes and services, not of the incidents."""
+    totals = collections.Counter()
+    counted = (PageCount.select(PageCount.scope_id, PageCount.service_id, PageCount.phase, PageCount.level,
+                                PageCount.total)
+               .where(PageCount.visibility == PUBLIC, PageCount.phase.in_(OPEN_PHASES), PageCount.scope_id != 0,
+                      PageCount.service_id != 0, PageCount.total > 0))
+    for scope, service, phase, level, total in counted.tuples():
+        totals[(scope, service, phase, level)] += total
+    later = (PageIncident.select(PageIncident.scope, PageIncident.service, PageIncident.phase, PageIncident.level)
+             .where(PageIncident.visibility == PUBLIC, PageIncident.published_at > published_by,
+                    PageIncident.phase.in_(OPEN_PHASES), PageIncident.scope.is_null(False),
+                    PageIncident.service.is_null(False)))
+    for key in later.tuples():
+        totals[key] -= 1
+    cells = {}
+    for (scope, service, phase, level), total in totals.items():
+        if total <= 0:
+            continue
+        known = cells.get((scope, service))
+        if known is None:
+            cells[(scope, service)] = GridCell(level, phase, total)
+        else:
+            cells[(scope, service)] = GridCell(min(known.level, level),
+                                               min(known.phase, phase, key=PHASES.index), known.total + total)
+    return cells
