@@ -19,8 +19,10 @@ MAX_JSON_DEPTH = 32
 
 
 def settings():
-    """The Settings of the app serving this request."""
-    return bottle.request.environ[process.SETTINGS_KEY]
+    """The Settings of the app serving this request; its app's own when a hook refused the request before
+    enter_request (the error page of a malformed path still needs them)."""
+    found = bottle.request.environ.get(process.SETTINGS_KEY)
+    return found if found is not None else bottle.request.app.config["argus_lite.settings"]
 
 
 def enter_request(tenure):

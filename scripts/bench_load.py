@@ -46,6 +46,7 @@ FACE_READS = {
     "pm_list_severity": "/prodmanager/api/incident?per_page=50&severity=high",
     "pm_list_scope_status": "/prodmanager/api/incident?per_page=50&scope=3&status=investigating&status=stable",
     "cachet_list": "/cachet/api/incidents?per_page=100",
+    "cachet_list_components": "/cachet/api/incidents?include=components&per_page=100",
     "cachet_list_status": "/cachet/api/incidents?per_page=100&filter%5Bstatus%5D=1,2&sort=-created_at",
     "cachet2_list_status": "/cachet/api/v1/incidents?per_page=100&status=2",
 }

@@ -29,10 +29,13 @@ BODY_KEYS = ["name", "type", "username", "password", "base_url", "start_time", "
              "message", "visible", "stickied", "notifications", "occurred_at", "published_at", "meta", "template",
              "template_vars", "slug", "engine", "component_id", "component_status", "components", "id",
              "description", "link", "order", "enabled", "component_group_id", "collapsed", "order_column",
-             "order_direction"]
+             "order_direction",
+             # the Cachet 2.x dialect (reference §3.2, §3.3)
+             "group_id", "vars", "notify", "tags", "enabled_components"]
 FACE_QUERY_NAMES = ["page", "per_page", "status", "severity", "scope", "service", "external_reference",
                     "impact_before", "impact_after", "include", "sort", "filter[name]", "filter[slug]",
-                    "filter[meta][region]", "filter[meta]"]
+                    "filter[meta][region]", "filter[meta]", "order", "group_id", "enabled", "id", "name",
+                    "visible", "collapsed", "link", "tags"]
 ID_TEXTS = ["4", "0", "-1", "01", "+1", " 1", "1.0", "1e3", "0x1", "9223372036854775807",
             "9223372036854775808", "18446744073709551616", "1" * 5000, "0" * 5000 + "1", "%D9%A1", "%C2%B2",
             "1%0A", "1%0A%0A", "1%FF2", "%FF", "%00", "1%00", "%ED%A0%80", "1%2F2", "%20"]

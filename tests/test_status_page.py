@@ -332,3 +332,9 @@ def test_the_grid_leaves_out_incidents_published_later(api, faces):     # FACE-7
         PageIncident.update(published_at=None).where(PageIncident.incident.in_([shown, later])).execute()
     grid = api.get("/status/").text
     assert "Critical, reported (2)" in grid
+
+
+def test_a_malformed_path_gets_the_status_pages_404_not_a_500(api):     # a hook refuses it before any route
+    for path in ("/status/static/a%0A/", "/status/static/%ED%A0%80"):
+        answer = api.get(path, status=404)
+        assert answer.content_type == "text/html" and "Service status" in answer.text

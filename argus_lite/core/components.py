@@ -150,17 +150,20 @@ def of_groups(group_pks, show_internal):
     return found
 
 
+COMPONENTS_OF_INCIDENTS = Prepared(lambda incident_pks: (
+    component_select().select_extend(PageIncidentComponent.incident.alias("incident_id"),
+                                     PageIncidentComponent.component_status.alias("component_status"))
+    .join_from(PageComponent, PageIncidentComponent, on=(PageIncidentComponent.component == PageComponent.id))
+    .where(db.any_of(PageIncidentComponent.incident, incident_pks))
+    .order_by(PageComponent.id).limit(INCLUDED_MAX)))
+
+
 def of_incidents(incident_pks):
-    """{incident pk: [(ComponentRow, the status it gives it)]} in one query."""
+    """{incident pk: [(ComponentRow, the status it gives it)]} in one query (prepared: a page's include
+    compiles no SQL)."""
     found = {pk: [] for pk in incident_pks}
     if found:
-        query = (component_select().select_extend(PageIncidentComponent.incident.alias("incident_id"),
-                                                  PageIncidentComponent.component_status.alias("component_status"))
-                 .join_from(PageComponent, PageIncidentComponent,
-                            on=(PageIncidentComponent.component == PageComponent.id))
-                 .where(PageIncidentComponent.incident.in_(list(found)))
-                 .order_by(PageComponent.id).limit(INCLUDED_MAX))
-        for values in db.db.execute(query):
+        for values in COMPONENTS_OF_INCIDENTS.execute(db.id_list(list(found))):
             *row, incident_pk, status = values
             found[incident_pk].append((ComponentRow._make(row), status))
     return found
