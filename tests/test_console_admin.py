@@ -12,7 +12,7 @@ import webtest
 from argus_lite import times
 from argus_lite.models import Preference, SavedFilter, SourceSystem, SourceSystemType, Token, User
 from tests.factories import make_incident, make_user
-from tests.test_console import PASSWORD, csrf_of, flashes, listed, log_in
+from tests.test_console import csrf_of, flashes, listed, log_in
 
 
 @pytest.fixture
