@@ -59,6 +59,8 @@ def test_save_list_use_and_delete_a_filter(api, operator, source):
     assert flashes(answer.follow()) == ["Filter deleted."]
     assert SavedFilter.select().count() == 0
     api.get(f"/console/filters/{stored.id}", status=404)
+    api.get("/console/filters/99999999999999999999", status=404)
+    post(api, "/console/filters/99999999999999999999/delete", status=404)
 
 
 def test_a_bad_filter_is_refused_beside_its_field(api, operator):
@@ -252,6 +254,8 @@ def test_a_superuser_cannot_deactivate_themselves_nor_a_source_s_user(api, super
     assert flashes(answer.follow()) == ["You cannot deactivate yourself."]
     post(api, f"/console/admin/users/{source.user.id}/deactivate", status=404)
     post(api, "/console/admin/users/999999/deactivate", status=404)
+    post(api, "/console/admin/users/99999999999999999999/deactivate", status=404)
+    post(api, "/console/admin/sources/99999999999999999999/token", status=404)
     assert User.select().where(User.is_active == False).count() == 0     # noqa: E712
 
 

@@ -3,6 +3,7 @@ only for that user, so another user's filter is NotFound."""
 from peewee import EXCLUDED
 
 from ..db import write_transaction
+from ..fields import BIGINT_MAX
 from ..models import Preference, SavedFilter
 from .outcomes import NotFound
 
@@ -30,7 +31,8 @@ def saved_filters(user_pk):
 
 def saved_filter(user_pk, filter_pk):
     """The user's own filter; another user's is NotFound like one that does not exist."""
-    found = SavedFilter.get_or_none((SavedFilter.id == filter_pk) & (SavedFilter.user == user_pk))
+    found = SavedFilter.get_or_none((SavedFilter.id == filter_pk) & (SavedFilter.user == user_pk)) \
+        if abs(filter_pk) <= BIGINT_MAX else None
     if found is None:
         raise NotFound("saved filter", filter_pk)
     return found
@@ -46,6 +48,8 @@ def save_filter(user_pk, name, query):
 
 
 def delete_filter(user_pk, filter_pk):
+    if abs(filter_pk) > BIGINT_MAX:
+        raise NotFound("saved filter", filter_pk)
     with write_transaction():
         if not SavedFilter.delete().where((SavedFilter.id == filter_pk) & (SavedFilter.user == user_pk)).execute():
             raise NotFound("saved filter", filter_pk)

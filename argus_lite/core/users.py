@@ -8,6 +8,7 @@ from peewee import IntegrityError
 from . import tokens
 from .outcomes import DomainError, NotFound
 from ..db import db, write_transaction
+from ..fields import BIGINT_MAX
 from ..models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
 
 USERNAME = re.compile(r"[\w.@+-]{1,150}")
@@ -113,6 +114,8 @@ def set_active(user_pk, is_active):
     """Deactivating ends the user's console sessions and refuses their token (A-5) and logins; nothing is
     deleted, so their events keep their actor. NotFound for no such person (a source system's user is not
     one: its source would stop posting)."""
+    if abs(user_pk) > BIGINT_MAX:
+        raise NotFound("user", user_pk)
     with write_transaction():
         user = User.get_or_none(User.id == user_pk)
         if user is None or SourceSystem.select().where(SourceSystem.user == user_pk).exists():

@@ -4,7 +4,7 @@ write is the core call the Argus API and the CLI make (SRC-2, SRC-5, MOD-1…MOD
 page."""
 from ...core import tokens, users
 from ...core.outcomes import NotFound
-from ...fields import text_problem
+from ...fields import BIGINT_MAX, text_problem
 from ...models import SourceSystem, SourceSystemType, User
 from .. import session
 from ..pages import PREFIX, Page, Redirect, form
@@ -98,7 +98,7 @@ def create_token(source_pk):
     """A new token replaces the source's old one (A-1, A-2); its key is on this answer only."""
     user = session.require_superuser()
     form()
-    source = SourceSystem.get_or_none(SourceSystem.id == source_pk)
+    source = SourceSystem.get_or_none(SourceSystem.id == source_pk) if abs(source_pk) <= BIGINT_MAX else None
     if source is None:
         raise NotFound("source system", source_pk)
     key = tokens.issue_token(source.user)

@@ -3,7 +3,7 @@ applied to every console page they see."""
 import functools
 import zoneinfo
 
-from ... import web
+from ... import times, web
 from ...core import preferences
 from .. import session
 from ..pages import DATE_FORMATS, PREFIX, Page, Redirect, form
@@ -33,7 +33,8 @@ def show():
 def preferences_page(user, values, status=200, errors=None):
     return Page("preferences.html", status, user=user, values=values, errors=errors or {},
                 zones=sorted(time_zones()), date_formats=DATE_FORMATS, themes=THEMES,
-                refresh_choices=REFRESH_CHOICES, page_size_max=web.settings().page_size_max)
+                refresh_choices=REFRESH_CHOICES, page_size_max=web.settings().page_size_max,
+                server_zone=getattr(times.server_zone(), "key", None) or str(times.server_zone()))
 
 
 def save():
