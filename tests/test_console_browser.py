@@ -223,3 +223,25 @@ def test_an_incident_published_through_cachet_2x_shows_on_the_status_page_withou
     guest_browser.find_element(*by_css(f"#incident-{pk}-title a")).click()
     wait_for(guest_browser, lambda driver: driver.current_url == f"{live}/status/incidents/{pk}")
     assert "rolling it back" in guest_browser.find_element(*by_css("article")).text
+
+
+def test_the_kiosk_follows_the_preferences_and_reloads_itself(browser, live, source, shot):
+    """Issue 14's kiosk: dark theme and a 5 s refresh chosen in the preferences; an incident posted through
+    the API appears on the wall screen without anyone touching it."""
+    from selenium.webdriver.support.ui import Select
+
+    post_incident(live, source, "core router trd-gw1 down")
+    log_in(browser, live)
+    browser.get(f"{live}/console/preferences")
+    Select(browser.find_element(*by_css("#p-theme"))).select_by_value("dark")
+    Select(browser.find_element(*by_css("#p-refresh_seconds"))).select_by_value("5")
+    browser.find_element(*by_css("#preferences button")).click()
+    wait_for(browser, lambda driver: "Preferences saved." in driver.page_source)
+    browser.get(f"{live}/console/kiosk?open=true")
+    assert "core router trd-gw1 down" in browser.find_element(*by_css("table.kiosk")).text
+    assert not browser.find_elements(*by_css("form, button, input"))
+    background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(21, 24, 28)"                                # the dark theme's --bg
+    pk = post_incident(live, source, "power feed B lost")
+    wait_for(browser, lambda driver: driver.find_elements(*by_css(f'tr[data-pk="{pk}"]')))
+    shot("kiosk")

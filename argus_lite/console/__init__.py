@@ -6,7 +6,7 @@ from functools import partial
 
 from .. import web
 from . import pages
-from .routes import incident, incidents, login, static, status
+from .routes import admin, filters, incident, incidents, kiosk, login, preferences, static, status
 
 
 def route(app, path, method, handler):
@@ -18,7 +18,7 @@ def public_route(app, path, method, handler):
 
 
 def install(app, settings):
-    for module in (login, incidents, incident, static):
+    for module in (login, incidents, incident, static, filters, preferences, kiosk, admin):
         module.install(partial(route, app), app)
     status.install(partial(public_route, app))
     app.route("/", "GET", static.to_console, skip=[web.render_json])

@@ -1,15 +1,18 @@
 """Rendering console pages: the Jinja2 environment (autoescaping on), the security headers of every answer,
 and the plugin that turns a handler's result or refusal into a page, a redirect or a status."""
+import dataclasses
 import datetime
 import functools
 import logging
 import traceback
 import urllib.parse
+import zoneinfo
 
 import bottle
 import jinja2
 
 from .. import times, web
+from ..core import preferences
 from ..core.outcomes import NotFound
 from . import session
 
@@ -44,19 +47,49 @@ class Page:
         self.template, self.status, self.values = template, status, values
 
 
-def local_time(us):
-    """A stored instant (µs) as the server zone's wall clock; INFINITY and None as words."""
+# A person's date format (their preferences, issue 14): the strftime pattern of each choice.
+DATE_FORMATS = {"iso": ("2026-06-01 13:45:00", "%Y-%m-%d %H:%M:%S"),
+                "iso-minutes": ("2026-06-01 13:45", "%Y-%m-%d %H:%M"),
+                "european": ("01.06.2026 13:45:00", "%d.%m.%Y %H:%M:%S"),
+                "us": ("06/01/2026 01:45:00 PM", "%m/%d/%Y %I:%M:%S %p")}
+
+
+@dataclasses.dataclass(frozen=True)
+class Display:
+    """How this page shows instants: the viewer's zone and date format (the server zone and ISO by default)."""
+    zone: datetime.tzinfo = None
+    date_format: str = "iso"
+
+    @property
+    def zone_name(self):
+        zone = self.zone or times.server_zone()
+        return getattr(zone, "key", None) or str(zone)
+
+
+def display_of(chosen):
+    """The Display of a user's preferences; the default for nobody (None)."""
+    if chosen is None:
+        return Display()
+    try:
+        zone = zoneinfo.ZoneInfo(chosen.time_zone) if chosen.time_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return Display(zone, chosen.date_format if chosen.date_format in DATE_FORMATS else "iso")
+
+
+def local_time(us, display=Display()):
+    """A stored instant (µs) as the viewer's wall clock; INFINITY and None as words."""
     if us is None:
         return "—"
     if us >= times.INFINITY_US:
         return "never"
-    moment = datetime.datetime.fromtimestamp(us / 1e6, tz=times.UTC).astimezone(times.server_zone())
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    moment = datetime.datetime.fromtimestamp(us / 1e6, tz=times.UTC).astimezone(display.zone or times.server_zone())
+    return moment.strftime(DATE_FORMATS[display.date_format][1])
 
 
-def moment_text(moment):
+def moment_text(moment, display=Display()):
     """An aware datetime (or INFINITY, None) shown as local_time shows instants."""
-    return local_time(None if moment is None else times.to_us(moment))
+    return local_time(None if moment is None else times.to_us(moment), display)
 
 
 def web_link(url):
@@ -68,13 +101,20 @@ def web_link(url):
     return url if scheme in ("http", "https") else None
 
 
-ENVIRONMENT.filters.update(local_time=local_time, moment=moment_text, web_link=web_link)
+ENVIRONMENT.filters.update(
+    local_time=jinja2.pass_context(lambda context, us: local_time(us, context.get("display", Display()))),
+    moment=jinja2.pass_context(lambda context, moment: moment_text(moment, context.get("display", Display()))),
+    web_link=web_link)
 
 
 def render(template, status=200, **values):
     current = session.current()
     context = dict(values, csrf=current.csrf, flashes=current.take_flashes(), prefix=PREFIX)
     context.setdefault("user", None)
+    if "preferences" not in context:
+        context["preferences"] = preferences.preferences_of(context["user"].id) if context["user"] else None
+    context.setdefault("display", display_of(context["preferences"]))
+    context.setdefault("theme", context["preferences"].theme if context["preferences"] else "system")
     bottle.response.status = status
     bottle.response.content_type = "text/html; charset=utf-8"
     return ENVIRONMENT.get_template(template).render(context)
@@ -100,8 +140,10 @@ def answer(callback):
         except session.CsrfRefused:
             result = error_page(403, "Refused", "This form was stale or did not come from this console. "
                                                  "Go back, reload the page and try again.")
-        except NotFound:
-            result = error_page(404, "Not found", "There is no such incident.")
+        except session.NotAllowed:
+            result = error_page(403, "Forbidden", "Only superusers may open this page.")
+        except NotFound as missing:
+            result = error_page(404, "Not found", f"There is no such {missing.kind}.")
         except bottle.HTTPResponse:
             raise
         except Exception:

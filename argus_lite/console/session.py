@@ -24,6 +24,10 @@ class CsrfRefused(Exception):
     """A form posted without the session's CSRF token (answered 403)."""
 
 
+class NotAllowed(Exception):
+    """A logged-in user who is not a superuser on an administration page (answered 403)."""
+
+
 class LoginRequired(Exception):
     """No live session: pages redirect to the login page, fragments answer 401."""
 
@@ -123,6 +127,13 @@ def require_user():
     found = user()
     if found is None:
         raise LoginRequired()
+    return found
+
+
+def require_superuser():
+    found = require_user()
+    if not found.is_superuser:
+        raise NotAllowed()
     return found
 
 

@@ -6,8 +6,9 @@ import secrets
 from peewee import IntegrityError
 
 from . import tokens
-from .outcomes import DomainError
+from .outcomes import DomainError, NotFound
 from ..db import db, write_transaction
+from ..fields import BIGINT_MAX
 from ..models import Destination, SourceSystem, SourceSystemType, TimeRecurrence, Timeslot, User
 
 USERNAME = re.compile(r"[\w.@+-]{1,150}")
@@ -107,3 +108,18 @@ def create_source_type(name):
 def is_source_system(user):
     """MOD-1a: a user its source system points to."""
     return user.source_pk is not None
+
+
+def set_active(user_pk, is_active):
+    """Deactivating ends the user's console sessions and refuses their token (A-5) and logins; nothing is
+    deleted, so their events keep their actor. NotFound for no such person (a source system's user is not
+    one: its source would stop posting)."""
+    if abs(user_pk) > BIGINT_MAX:
+        raise NotFound("user", user_pk)
+    with write_transaction():
+        user = User.get_or_none(User.id == user_pk)
+        if user is None or SourceSystem.select().where(SourceSystem.user == user_pk).exists():
+            raise NotFound("user", user_pk)
+        User.update(is_active=is_active).where(User.id == user_pk).execute()
+        user.is_active = is_active
+    return user

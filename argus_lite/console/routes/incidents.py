@@ -6,7 +6,7 @@ import urllib.parse
 import bottle
 
 from ... import query, secret, times, web
-from ...core import changes, incidents
+from ...core import changes, incidents, preferences
 from ...core.outcomes import DomainError
 from ...models.incidents import tags_of
 from ...query import cursor, engine, parse
@@ -16,6 +16,7 @@ from ..pages import PREFIX, Page, Redirect, console_path, form
 LIST_NAME = "incidents"           # the API's list: a cursor of /api/v2/incidents/ pages here too
 MAX_SELECTED = 1_000              # as BLK-1
 REFRESH_CHOICES = (0, 5, 15, 30, 60, 300)
+DEFAULT_PAGE_SIZE = 100           # as the API's (F-4)
 BULK = {"ack": "acknowledged", "close": "closed", "reopen": "reopened"}
 
 
@@ -27,19 +28,23 @@ def install(route, app):
 
 def list_page():
     user = session.require_user()
-    found = incident_list()
-    return Page("incidents.html", found.pop("status"), user=user, refresh_choices=REFRESH_CHOICES, **found)
+    chosen = preferences.preferences_of(user.id)
+    found = incident_list(chosen)
+    return Page("incidents.html", found.pop("status"), user=user, preferences=chosen,
+                refresh_choices=REFRESH_CHOICES, saved=preferences.saved_filters(user.id), **found)
 
 
 def rows_fragment():
     """The rows of the list page that the same query string shows, for the auto-refresh script."""
-    session.require_user()
-    found = incident_list()
-    return Page("rows.html", found.pop("status"), **found)
+    user = session.require_user()
+    chosen = preferences.preferences_of(user.id)
+    found = incident_list(chosen)
+    return Page("rows.html", found.pop("status"), user=user, preferences=chosen, **found)
 
 
-def incident_list():
-    """The page of incidents this request's query string selects, with what the templates show of it."""
+def incident_list(chosen):
+    """The page of incidents this request's query string selects, with what the templates show of it; the
+    page size the user prefers unless the query names one."""
     params, now, key = web.query_params(), times.now(), secret.signing_key(web.settings())
     shown = {name: values[-1] for name, values in params.items() if values}
     values = dict(filters=shown, rows=[], tags={}, next_url=None, previous_url=None, errors={}, status=200,
@@ -53,7 +58,8 @@ def incident_list():
                     status=400)
     except cursor.InvalidCursor:
         return dict(values, errors={"cursor": "This page link is no longer valid: start again."}, status=400)
-    found = engine.incident_page(terms, seek, parse.page_size(params, web.settings().page_size_max), now, LIST_NAME)
+    size = parse.page_size(params, web.settings().page_size_max, default=chosen.page_size or DEFAULT_PAGE_SIZE)
+    found = engine.incident_page(terms, seek, size, now, LIST_NAME)
     return dict(values, rows=found.rows, tags=tags_of([row.id for row in found.rows]),
                 next_url=page_url(params, found.next, key), previous_url=page_url(params, found.previous, key))
 

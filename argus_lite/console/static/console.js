@@ -8,8 +8,11 @@
   if (!picker || !rows) return;
   var KEY = "argus_lite.console.refresh";
   var timer = null;
-  var stored = window.localStorage && localStorage.getItem(KEY);
-  if (stored !== null && picker.querySelector('option[value="' + stored + '"]')) picker.value = stored;
+  // A choice made on this page lasts until the preference itself changes: stored as "<seconds>@<preferred>".
+  var preferred = picker.dataset.preferred || "";
+  var stored = ((window.localStorage && localStorage.getItem(KEY)) || "").split("@");
+  if (stored.length === 2 && stored[1] === preferred &&
+      picker.querySelector('option[value="' + stored[0] + '"]')) picker.value = stored[0];
 
   function busy() {
     var active = document.activeElement;
@@ -43,7 +46,7 @@
   }
 
   picker.addEventListener("change", function () {
-    if (window.localStorage) localStorage.setItem(KEY, picker.value);
+    if (window.localStorage) localStorage.setItem(KEY, picker.value + "@" + preferred);
     schedule();
   });
   schedule();
