@@ -5,7 +5,7 @@ from functools import partial
 
 from .. import web
 from . import pages
-from .routes import incident, incidents, login, static
+from .routes import incident, incidents, login, settings as notification_settings, static
 
 
 def route(app, path, method, handler):
@@ -13,7 +13,7 @@ def route(app, path, method, handler):
 
 
 def install(app, settings):
-    for module in (login, incidents, incident, static):
+    for module in (login, incidents, incident, static, notification_settings):
         module.install(partial(route, app), app)
     app.route("/", "GET", static.to_console, skip=[web.render_json])
     web.add_error_face(app, pages.PREFIX, pages.bottle_error)

@@ -100,8 +100,9 @@ def answer(callback):
         except session.CsrfRefused:
             result = error_page(403, "Refused", "This form was stale or did not come from this console. "
                                                  "Go back, reload the page and try again.")
-        except NotFound:
-            result = error_page(404, "Not found", "There is no such incident.")
+        except NotFound as unknown:
+            result = error_page(404, "Not found", "There is no such incident." if unknown.kind == "incident"
+                                else "There is no such page.")
         except bottle.HTTPResponse:
             raise
         except Exception:
