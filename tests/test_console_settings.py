@@ -215,3 +215,24 @@ def test_the_settings_page_lists_the_users_own_objects_only(api, operator):
     page = api.get(SETTINGS)
     assert "kari&#39;s filter" in page.text and "ola&#39;s filter" not in page.text
     assert 'href="/console/settings"' in page.text                  # in the navigation
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("timeslots", {"name": "\x00", "days-0": ["0", "x", "8"], "start-0": "99:99", "end-0": "08:00\x00"}),
+    ("timeslots", {"name": "n" * 41, "days-3": "1", "all_day-3": "1"}),
+    ("filters", {"name": "f", "sourceSystemIds": "1, 99999999999999999999999, -3, x", "tags": "a,=,\x00x=1",
+                 "open": "maybe", "maxlevel": "9", "event_type": "NOPE"}),
+    ("filters", {"name": "f", "tags": "k=v", "action": "preview", "sourceSystemIds": "9" * 30}),
+    ("destinations", {"media": "pigeon", "address": "x"}),
+    ("destinations", {"media": "email", "label": "l" * 51, "address": "a@example.org"}),
+    ("profiles", {"timeslot": "x", "filters": ["0", "-1", "9" * 30], "destinations": ["y"]}),
+    ("profiles", {"timeslot": "9" * 30}),
+])
+def test_hostile_forms_are_refused_with_messages_never_a_500(api, operator, path, fields):  # C-2
+    before = [model.select().count() for model in (Timeslot, TimeRecurrence, Filter, Destination, NotificationProfile)]
+    body = [("csrf", csrf_of(api.get(SETTINGS)))]
+    body += [(name, item) for name, value in fields.items() for item in (value if isinstance(value, list) else [value])]
+    page = api.post(f"{SETTINGS}/{path}", body, status=400)
+    assert 'class="field-error"' in page.text or 'class="flash error"' in page.text
+    assert [model.select().count() for model in (Timeslot, TimeRecurrence, Filter, Destination,
+                                                 NotificationProfile)] == before
