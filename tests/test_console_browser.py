@@ -221,7 +221,8 @@ def test_a_profile_with_a_timeslot_and_a_filter_previews_its_incidents(browser, 
     browser.find_element(*by_css('input[name="filters"]')).click()
     browser.find_element(*by_css("form.settings > button")).click()
     wait_for(browser, lambda driver: "Profile saved." in driver.page_source)
-    previewed = [int(element.get_attribute("data-pk")) for element in browser.find_elements(*by_css("#preview tr[data-pk]"))]
+    previewed = [int(element.get_attribute("data-pk"))
+                 for element in browser.find_elements(*by_css("#preview tr[data-pk]"))]
     shot("notification-profile")
     profiles = requests.get(f"{live}/api/v2/notificationprofiles/", headers=end_user.headers, timeout=10).json()
     assert [(p["name"], p["timeslot"]["name"], [f["name"] for f in p["filters"]]) for p in profiles] == \

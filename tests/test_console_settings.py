@@ -83,7 +83,8 @@ def test_a_filter_made_in_the_console_is_the_apis(api, operator, source):  # NF-
         "stateful": None, "maxlevel": 2, "event_type": None}}, headers=operator.headers).json
     console_made = next(f for f in shown if f["name"] == "nav critical")
     assert {**console_made, "pk": None, "name": None} == {**by_api, "pk": None, "name": None}
-    assert console_made["filter_string"] == f'{{"sourceSystemIds": [{source.source.id}], "tags": ["site=trd", "host=a"]}}'
+    assert console_made["filter_string"] == \
+        f'{{"sourceSystemIds": [{source.source.id}], "tags": ["site=trd", "host=a"]}}'
 
 
 def test_a_bad_filter_shows_the_apis_messages(api, operator):  # NF-4, MOD-9

@@ -66,15 +66,14 @@ def own(model, user):
 
 
 def written(write):
-    """Runs write(), the core's one transaction: None when done, else the problem body of its refusal (a race
-    as a problem of the whole form)."""
+    """(what write() returned, None) when the core's one transaction is done, else (None, the problem body
+    of its refusal), a race being a problem of the whole form."""
     try:
-        write()
+        return write(), None
     except Invalid as problem:
-        return problem.detail
+        return None, problem.detail
     except Raced:
-        return {"non_field_errors": [RACED]}
-    return None
+        return None, {"non_field_errors": [RACED]}
 
 
 def delete(remove, pk, done):
@@ -107,10 +106,8 @@ def save_timeslot(pk):
     fields = form()
     row = owned_or_404(Timeslot, pk, user) if pk is not None else None
     values, body, positions = forms.timeslot_form(fields)
-    if row is None:
-        problems = written(lambda: timeslots.create_timeslot(user, body))
-    else:
-        problems = written(lambda: timeslots.change_timeslot(user, pk, body, is_partial=False))
+    _saved, problems = written(lambda: timeslots.create_timeslot(user, body) if row is None
+                               else timeslots.change_timeslot(user, pk, body, is_partial=False))
     if problems is not None:
         return Page("timeslot.html", 400, user=user, timeslot=row, values=values, days=forms.DAYS,
                     errors=forms.timeslot_messages(problems, positions))
@@ -139,24 +136,21 @@ def save_filter(pk):
     values, body, preview_body = forms.filter_form(fields)
     if fields.get("action") == "preview":
         try:
-            preview = previewed(filters.preview_rule(preview_body))
+            rule = filters.preview_rule(preview_body)
         except Invalid as problem:
             return filter_form_page(user, row, values, 400, {"preview": " ".join(
                 forms.messages_of(problem.detail).values())})
-        return filter_form_page(user, row, values, preview=preview)
-    if row is None:
-        problems = written(lambda: filters.create_filter(user, body))
-    else:
-        problems = written(lambda: filters.change_filter(user, pk, body, is_partial=False))
+        return filter_form_page(user, row, values, preview=previewed([] if rule is None else [rule]))
+    _saved, problems = written(lambda: filters.create_filter(user, body) if row is None
+                               else filters.change_filter(user, pk, body, is_partial=False))
     if problems is not None:
         return filter_form_page(user, row, values, 400, forms.messages_of(problems))
     session.current().flash("ok", "Filter saved.")
     return Redirect(HOME)
 
 
-def previewed(rules_or_rule):
+def previewed(rules):
     """The rows of the incidents the rules select, as the API's previews list them, with their tags."""
-    rules = rules_or_rule if isinstance(rules_or_rule, list) else [] if rules_or_rule is None else [rules_or_rule]
     now = times.now()
     rows = filters.previewed(rules, web.settings().page_size_max, now)
     return {"rows": rows, "tags": tags_of([row.id for row in rows]), "now_us": times.to_us(now)}
@@ -180,10 +174,8 @@ def save_destination(pk):
     fields = form()
     row = owned_or_404(Destination, pk, user) if pk is not None else None
     values, body = forms.destination_form(fields, row)
-    if row is None:
-        problems = written(lambda: destinations.create_destination(user, body, web.settings()))
-    else:
-        problems = written(lambda: destinations.change_destination(user, pk, body, web.settings(), is_partial=False))
+    _saved, problems = written(lambda: destinations.create_destination(user, body, web.settings()) if row is None
+                               else destinations.change_destination(user, pk, body, web.settings(), is_partial=False))
     if problems is not None:
         return destination_form_page(user, row, values, 400, forms.destination_messages(problems))
     session.current().flash("ok", "Destination saved.")
@@ -216,13 +208,9 @@ def save_profile(pk):
     fields = form()
     row = profiles.profile_or_404(pk, user) if pk is not None else None
     values, body = forms.profile_form(fields)
-    saved = []
-    if row is None:
-        problems = written(lambda: saved.append(profiles.create_profile(user, body, API_VERSION)))
-    else:
-        problems = written(lambda: saved.append(profiles.change_profile(user, pk, body, API_VERSION,
-                                                                        is_partial=False)))
+    saved, problems = written(lambda: profiles.create_profile(user, body, API_VERSION) if row is None
+                              else profiles.change_profile(user, pk, body, API_VERSION, is_partial=False))
     if problems is not None:
         return profile_form_page(user, row, values, 400, forms.messages_of(problems))
     session.current().flash("ok", "Profile saved.")
-    return Redirect(f"{HOME}/profiles/{saved[0].id}")
+    return Redirect(f"{HOME}/profiles/{saved.id}")
