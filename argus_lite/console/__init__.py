@@ -5,7 +5,8 @@ from functools import partial
 
 from .. import web
 from . import pages
-from .routes import incident, incidents, login, settings as notification_settings, static
+from .routes import incident, incidents, login, static
+from .routes import settings as notification_settings
 
 
 def route(app, path, method, handler):
@@ -13,7 +14,8 @@ def route(app, path, method, handler):
 
 
 def install(app, settings):
-    for module in (login, incidents, incident, static, notification_settings):
+    for module in (login, incidents, incident, static):
         module.install(partial(route, app), app)
+    notification_settings.install(partial(route, app), app)
     app.route("/", "GET", static.to_console, skip=[web.render_json])
     web.add_error_face(app, pages.PREFIX, pages.bottle_error)
