@@ -237,3 +237,22 @@ def test_hostile_forms_are_refused_with_messages_never_a_500(api, operator, path
     assert 'class="field-error"' in page.text or 'class="flash error"' in page.text
     assert [model.select().count() for model in (Timeslot, TimeRecurrence, Filter, Destination,
                                                  NotificationProfile)] == before
+
+
+def test_editing_a_filter_and_a_destination_is_the_apis_put(api, operator, source):  # NF-5, NF-7, DST-7
+    made = api.post_json(f"{NP}filters/", {"name": "old", "filter": {"tags": ["a=1"], "open": True}},
+                         headers=operator.headers).json
+    page = api.get(f"{SETTINGS}/filters/{made['pk']}")
+    assert page.forms["filter-form"]["tags"].value == "a=1" and page.forms["filter-form"]["open"].value == "true"
+    submitted(page, name="new", tags="b=2", open="")
+    assert api.get(f"{NP}filters/{made['pk']}/", headers=operator.headers).json == {
+        "pk": made["pk"], "name": "new", "filter_string": '{"sourceSystemIds": [], "tags": ["b=2"]}',
+        "filter": {"tags": ["b=2"], "open": None, "acked": None, "stateful": None, "maxlevel": None,
+                   "event_type": None}}
+    sms = api.post_json(f"{NP}destinations/", {"media": "sms", "settings": {"phone_number": "+4791234567"}},
+                        headers=operator.headers).json
+    page = api.get(f"{SETTINGS}/destinations/{sms['pk']}")
+    submitted(page, label="pager", address="+4792345678")
+    assert api.get(f"{NP}destinations/{sms['pk']}/", headers=operator.headers).json["settings"] == \
+        {"phone_number": "+4792345678"}
+    assert Destination.get_by_id(sms["pk"]).label == "pager"
