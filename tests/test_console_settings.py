@@ -55,6 +55,9 @@ def test_a_timeslot_made_in_the_console_is_the_apis(api, operator):  # TS-3, TS-
         {"days": [1, 2, 3, 4, 5], "start": "08:00:00", "end": "16:00:00"},
         {"days": [6], "start": "00:00:00", "end": "23:59:59.999999", "all_day": True}]}]
     page = api.get(f"{SETTINGS}/timeslots/{shown[0]['pk']}")
+    week = re.findall(r'<tr><th scope="row">(\w+)</th>(.*?)</tr>', page.text)
+    assert [(day, cells.count('class="on"')) for day, cells in week] == \
+        [("Mon", 8), ("Tue", 8), ("Wed", 8), ("Thu", 8), ("Fri", 8), ("Sat", 24), ("Sun", 0)]
     submitted(page, **{"end-0": "17:30"})
     again = api.get(f"{NP}timeslots/{shown[0]['pk']}/", headers=operator.headers).json
     assert again["time_recurrences"][0]["end"] == "17:30:00" and len(again["time_recurrences"]) == 2

@@ -65,6 +65,14 @@ def blank_rows():
     return [{"days": [], "start": "", "end": "", "all_day": False} for _ in range(BLANK_ROWS)]
 
 
+def week_grid(recurrences):
+    """[(day name, [24 booleans: whether any recurrence covers part of that hour])], Monday first."""
+    hour = 3600 * 10**6
+    return [(name, [any(r.days & (1 << (number - 1)) and r.start < (h + 1) * hour and r.end > h * hour
+                        for r in recurrences) for h in range(24)])
+            for number, name in DAYS]
+
+
 def timeslot_form(fields):
     """(values to show again, the API body, {body row index: form row index})."""
     rows, recurrences, positions = [], [], {}

@@ -98,7 +98,7 @@ def timeslot_page(pk):
     row = owned_or_404(Timeslot, pk, user) if pk is not None else None
     recurrences = recurrences_of([pk])[pk] if row else []
     return Page("timeslot.html", user=user, timeslot=row, values=forms.timeslot_values(row, recurrences),
-                errors={}, days=forms.DAYS)
+                errors={}, days=forms.DAYS, week=forms.week_grid(recurrences) if row else None)
 
 
 def save_timeslot(pk):
@@ -109,7 +109,7 @@ def save_timeslot(pk):
     _saved, problems = written(lambda: timeslots.create_timeslot(user, body) if row is None
                                else timeslots.change_timeslot(user, pk, body, is_partial=False))
     if problems is not None:
-        return Page("timeslot.html", 400, user=user, timeslot=row, values=values, days=forms.DAYS,
+        return Page("timeslot.html", 400, user=user, timeslot=row, values=values, days=forms.DAYS, week=None,
                     errors=forms.timeslot_messages(problems, positions))
     session.current().flash("ok", "Timeslot saved.")
     return Redirect(HOME)
