@@ -1,6 +1,5 @@
 """HTTP glue only: rendering results as JSON, the trailing-slash hook, reading bodies, links."""
 import functools
-import json
 import logging
 import traceback
 
@@ -9,14 +8,10 @@ import bottle
 from . import db, errors, process
 from .errors import ApiError
 from .fields import json_type
+from .jsontext import BadJson, read_json  # noqa: F401 (the faces read web.BadJson)
 from .query import parse
 
 log = logging.getLogger("argus_lite")
-
-# Argus bodies nest 4 levels at most; deeper ones are refused before any reader (or str(), or json.dumps)
-# recurses through them.
-MAX_JSON_DEPTH = 32
-
 
 def settings():
     """The Settings of the app serving this request; its app's own when a hook refused the request before
@@ -190,40 +185,6 @@ def json_body(expect=dict):
         raise errors.bad_request(
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {json_type(body)}."]})
     return body
-
-
-class BadJson(ValueError):
-    """Text that is not JSON argus_lite reads; str() says why, in words of its own where Python's would show
-    its internals (sys.set_int_max_str_digits) or where Python has none (a RecursionError)."""
-
-
-def read_json(text):
-    """C-5, NF-3: JSON text, at most MAX_JSON_DEPTH levels deep."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BadJson(str(error)) from None
-    except ValueError:       # an integer of more digits than int() converts (sys.get_int_max_str_digits)
-        raise BadJson("Number has too many digits.") from None
-    except RecursionError:
-        raise BadJson("Nesting too deep.") from None
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and nested_deeper_than(value, MAX_JSON_DEPTH):
-        raise BadJson("Nesting too deep.")
-    return value
-
-
-def nested_deeper_than(value, limit):
-    """Whether value has more than limit levels of lists and objects (walked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
-        if children is None:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
 
 
 def json_parse_error(reason):

@@ -98,6 +98,9 @@ PUT|PATCH|DELETE /cachet/api(/v1)?/(components/<component_pk:int>|component-grou
 PUT|DELETE /cachet/api/v1/components/groups/<group_pk:int>
 POST|PUT|PATCH|DELETE /cachet/api/incident-templates(/<template_pk:int>)?
 POST /console/login|/console/logout
+POST /console/(filters|preferences)(/<filter_pk:int>/delete)?
+POST /console/admin/(sources|source-types|users)(/<[a-z]+_pk:int>/(token|deactivate|activate))?
+POST /console/settings/(timeslots|filters|destinations|profiles)(/<pk:int>(/delete)?)?
 """
 
 

@@ -245,3 +245,56 @@ def test_the_kiosk_follows_the_preferences_and_reloads_itself(browser, live, sou
     pk = post_incident(live, source, "power feed B lost")
     wait_for(browser, lambda driver: driver.find_elements(*by_css(f'tr[data-pk="{pk}"]')))
     shot("kiosk")
+
+
+def test_a_profile_with_a_timeslot_and_a_filter_previews_its_incidents(browser, live, source, end_user, shot):
+    """Issue 14: a timeslot, a filter (previewed before it is saved) and a profile made with the console's forms;
+    the profile's page lists the incidents the API's preview lists (N-9)."""
+    from selenium.webdriver.support.ui import Select
+
+    matching = post_incident(live, source, "uplink down at trd-gw1")          # tagged host=sw1
+    log_in(browser, live)
+    browser.find_element(*by_css('header nav a[href="/console/settings"]')).click()
+    browser.find_element(*by_css('a[href="/console/settings/timeslots/new"]')).click()
+    browser.find_element(*by_css("#name")).send_keys("weekdays")
+    for day in range(1, 6):
+        browser.find_element(*by_css(f'input[name="days-0"][value="{day}"]')).click()
+    browser.execute_script("document.querySelector('[name=start-0]').value = '08:00';"
+                           "document.querySelector('[name=end-0]').value = '16:00';")
+    browser.find_element(*by_css("form.settings button")).click()
+    wait_for(browser, lambda driver: "Timeslot saved." in driver.page_source)
+
+    browser.find_element(*by_css('a[href="/console/settings/filters/new"]')).click()
+    browser.find_element(*by_css("#name")).send_keys("switch sw1")
+    browser.execute_script("document.body.dataset.sameDocument = 'yes'")   # a reload would drop this mark
+    browser.find_element(*by_css("#tags")).send_keys("host=sw1")          # previewed after a pause in typing
+    row = wait_for(browser, lambda driver: driver.find_elements(*by_css(f'#preview tr[data-pk="{matching}"]')))[0]
+    assert "uplink down at trd-gw1" in row.text
+    browser.find_element(*by_css("#tags")).clear()
+    browser.find_element(*by_css("#tags")).send_keys("host=none")
+    wait_for(browser, lambda driver: driver.find_elements(*by_css("#preview td.empty")))
+    browser.find_element(*by_css("#tags")).clear()
+    browser.find_element(*by_css("#tags")).send_keys("host=sw1")
+    browser.find_element(*by_css("#preview-button")).click()
+    wait_for(browser, lambda driver: driver.find_elements(*by_css(f'#preview tr[data-pk="{matching}"]')))
+    assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"
+    browser.find_element(*by_css('button[value="save"]')).click()
+    wait_for(browser, lambda driver: "Filter saved." in driver.page_source)
+
+    browser.find_element(*by_css('a[href="/console/settings/profiles/new"]')).click()
+    browser.find_element(*by_css("#name")).send_keys("day shift")
+    Select(browser.find_element(*by_css("#timeslot"))).select_by_visible_text("weekdays")
+    browser.find_element(*by_css('input[name="filters"]')).click()
+    browser.find_element(*by_css("form.settings > button")).click()
+    wait_for(browser, lambda driver: "Profile saved." in driver.page_source)
+    previewed = [int(element.get_attribute("data-pk"))
+                 for element in browser.find_elements(*by_css("#preview tr[data-pk]"))]
+    shot("notification-profile")
+    profiles = requests.get(f"{live}/api/v2/notificationprofiles/", headers=end_user.headers, timeout=10).json()
+    assert [(p["name"], p["timeslot"]["name"], [f["name"] for f in p["filters"]]) for p in profiles] == \
+        [("day shift", "weekdays", ["switch sw1"])]
+    assert profiles[0]["timeslot"]["time_recurrences"] == [{"days": [1, 2, 3, 4, 5], "start": "08:00:00",
+                                                            "end": "16:00:00"}]
+    api_preview = requests.get(f"{live}/api/v2/notificationprofiles/{profiles[0]['pk']}/incidents/",
+                               headers=end_user.headers, timeout=10).json()
+    assert previewed == [incident["pk"] for incident in api_preview] == [matching]

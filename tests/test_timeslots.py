@@ -127,7 +127,7 @@ def test_a_locked_timeslot_leaves_profiles_naming_it_writable(api, database_url,
     import psycopg2
 
     from argus_lite.db import write_transaction
-    from argus_lite.argus.routes.timeslots import lock
+    from argus_lite.core.timeslots import lock
 
     pk = api.post_json(TS.format(v="v2"), OFFICE, headers=end_user.headers, status=201).json["pk"]
     profile_writer = psycopg2.connect(database_url)

@@ -12,6 +12,7 @@ DUPLICATE_SOURCE = "Source system with this Name and Type already exists."
 OTHERS_TAG = "Cannot remove this tag when you're not the one who added it."
 NO_PLUGIN = "No path to ticket plugin can be found in the settings. Please update the setting 'TICKET_PLUGIN'."
 BROKEN_PLUGIN = "Ticket plugins are incorrectly configured."
+RACED = "A row this request names was changed by another request meanwhile; send it again."
 
 # EV-2: what each reason of an EventRefused says; {type} is the event type's code.
 REFUSALS = {
@@ -54,6 +55,8 @@ ANSWERS = {
     outcomes.TokenUnknown: lambda outcome: errors.unauthorized("Invalid token."),
     outcomes.TokenExpired: lambda outcome: errors.unauthorized("Token has expired."),
     outcomes.UserInactive: lambda outcome: errors.unauthorized("User inactive or deleted."),
+    outcomes.Raced: lambda outcome: errors.ApiError(409, {"detail": RACED}),
+    outcomes.InUse: lambda outcome: errors.bad_request(outcome.message),
     users.SourceSystemTaken: lambda outcome: errors.field_error("non_field_errors", DUPLICATE_SOURCE),
     users.SourceTypeTaken: lambda outcome: errors.field_error(
         "name", "source system type with this name already exists."),

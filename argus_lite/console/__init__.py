@@ -7,6 +7,7 @@ from functools import partial
 from .. import web
 from . import pages
 from .routes import admin, filters, incident, incidents, kiosk, login, preferences, static, status
+from .routes import settings as notification_settings
 
 
 def route(app, path, method, handler):
@@ -21,6 +22,7 @@ def install(app, settings):
     for module in (login, incidents, incident, static, filters, preferences, kiosk, admin):
         module.install(partial(route, app), app)
     status.install(partial(public_route, app))
+    notification_settings.install(partial(route, app), app)
     app.route("/", "GET", static.to_console, skip=[web.render_json])
     web.add_error_face(app, pages.PREFIX, pages.bottle_error)
     web.add_error_face(app, status.PREFIX, pages.public_bottle_error)

@@ -17,6 +17,7 @@ from ..core.outcomes import NotFound
 from . import session
 
 log = logging.getLogger("argus_lite")
+NOT_FOUND_TEXTS = {"incident": "There is no such incident.", "saved filter": "There is no such saved filter."}
 PREFIX = "/console"
 
 ENVIRONMENT = jinja2.Environment(loader=jinja2.PackageLoader("argus_lite.console", "templates"),
@@ -143,7 +144,7 @@ def answer(callback):
         except session.NotAllowed:
             result = error_page(403, "Forbidden", "Only superusers may open this page.")
         except NotFound as missing:
-            result = error_page(404, "Not found", f"There is no such {missing.kind}.")
+            result = error_page(404, "Not found", NOT_FOUND_TEXTS.get(missing.kind, "There is no such page."))
         except bottle.HTTPResponse:
             raise
         except Exception:

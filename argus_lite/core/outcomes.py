@@ -114,3 +114,15 @@ class TemplateRefused(DomainError):
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
+
+
+class Raced(DomainError):
+    """C-9: a row a notification setting names was deleted by a racing request meanwhile; send it again."""
+
+
+class InUse(DomainError):
+    """NF-8: a filter that a notification profile uses stays; message names those profiles."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

@@ -1,17 +1,11 @@
-"""Notification filters, owner-scoped (NF-1…NF-8)."""
-import json
-
-from ... import errors, query, web
-from ...fields import Invalid, json_type, list_of, optional, read_fields, required, shown, string, text_problem
-from ...db import is_sqlite, write_transaction
-from ...models import Filter, NotificationProfile, ProfileFilter, Timeslot
-from ...models.incidents import EVENT_TYPES
-from ...models.notify import profile_names
+"""Notification filters, owner-scoped (NF-1…NF-8); reading and writing them is core.filters."""
+from ... import web
+from ...core import filters
+from ...models import Filter
 from .. import auth
-from ..owned import created, install_routes, listed, name_reader, owned_or_404, stored
+from ...core.owned import owned_or_404
+from ..owned import install_routes, listed
 from ..serialize import notify as serialize
-
-STRING_KEYS = ("sourceSystemIds", "tags")
 
 
 def install(app, version):
@@ -24,180 +18,18 @@ def get_filter(filter_pk):
 
 
 def create_filter():
-    """NF-2, NF-5: filter_string generated from the filter's lists when absent."""
-    user = auth.require_user()
-    fields = read_filter(web.json_body(), user, None, is_partial=False)
-    row = Filter(user=user.id, name=fields["name"], filter=json.dumps(fields.get("filter", {})))
-    row.filter_string = fields.get("filter_string", generated_string(fields.get("filter", {})))
-    return serialize.filter_(created(row, name_taken(row.name)))
-
-
-def change_filter(filter_pk, is_partial):
-    """NF-5, NF-7: a new filter without filter_string regenerates it; a filter_string alone keeps filter."""
-    user = auth.require_user()
-    row = owned_or_404(Filter, filter_pk, user)
-    fields = read_filter(web.json_body(), user, row, is_partial)
-    if "name" in fields:
-        row.name = fields["name"]
-    if "filter" in fields:
-        row.filter = json.dumps(fields["filter"])
-        row.filter_string = generated_string(fields["filter"])
-    if "filter_string" in fields:
-        row.filter_string = fields["filter_string"]
-    with stored(Filter, name_taken(row.name)):
-        row.save()
+    """NF-2, NF-5."""
+    row = filters.create_filter(auth.require_user(), web.json_body())
+    web.created()
     return serialize.filter_(row)
 
 
+def change_filter(filter_pk, is_partial):
+    """NF-5, NF-7."""
+    return serialize.filter_(filters.change_filter(auth.require_user(), filter_pk, web.json_body(), is_partial))
+
+
 def delete_filter(filter_pk):
-    """NF-8: refused while a profile uses it."""
-    user = auth.require_user()
-    row = owned_or_404(Filter, filter_pk, user)
-    with write_transaction():
-        if not is_sqlite():     # a profile linking it meanwhile then commits first and is seen below, or waits
-            list(Filter.select(Filter.id).where(Filter.id == row.id).for_update())
-        users = (NotificationProfile.select(NotificationProfile, Timeslot).join(Timeslot)
-                 .switch(NotificationProfile).join(ProfileFilter)
-                 .where(ProfileFilter.filter == row.id).order_by(NotificationProfile.id))
-        if users.exists():
-            raise errors.bad_request("Cannot delete this filter since it is in use in the notification "
-                                     f"profile(s): {profile_names(users)}.")
-        row.delete_instance()
+    """NF-8."""
+    filters.delete_filter(auth.require_user(), filter_pk)
     web.no_content()
-
-
-def generated_string(stored_filter):
-    """NF-5: Python json.dumps spacing, a missing list as []."""
-    return json.dumps({key: stored_filter.get(key, []) for key in STRING_KEYS})
-
-
-def name_taken(name):
-    """The 400 for a name in use (MOD-9)."""
-    return errors.field_error("name", name_message(name))
-
-
-def name_message(name):
-    return f'A filter named "{name}" already exists.'
-
-
-# Request bodies ---------------------------------------------------------------------------------
-
-def read_filter(body, user, row, is_partial):
-    """{"name", "filter_string", "filter"} as given, or 400 with every problem (NF-2…NF-4)."""
-    readers = {"name": required(name_reader(Filter, user, row, name_message)),
-               "filter_string": optional(read_filter_string), "filter": optional(read_filter_object)}
-    fields, problems = read_fields(body, readers, is_partial=is_partial)
-    if problems:
-        raise errors.field_errors(problems)
-    return fields
-
-
-def read_filter_string(value):
-    """NF-3: text holding {"sourceSystemIds": [int], "tags": [str]}; all messages together."""
-    try:
-        parsed = web.read_json(string(value))
-    except web.BadJson as error:
-        raise Invalid(str(error)) from None
-    messages = filter_keys_problems(parsed)
-    if messages:
-        raise Invalid(messages)
-    read_preview_tags(parsed["tags"])
-    return value
-
-
-def filter_keys_problems(parsed):
-    if not isinstance(parsed, dict):
-        return ["No known fieldnames in filterstring."]
-    messages = []
-    if not set(STRING_KEYS) & set(parsed):
-        messages.append("No known fieldnames in filterstring.")
-    missing = [key for key in STRING_KEYS if key not in parsed]
-    if missing:
-        messages.append(f"Filterstring is missing fieldname(s): {', '.join(missing)}")
-    unknown = [key for key in parsed if key not in STRING_KEYS]
-    if unknown:
-        messages.append(f"Unknown fieldname(s) in filterstring: {', '.join(unknown)}")
-    if not messages:
-        messages += list_problems(parsed)
-    return messages
-
-
-def list_problems(parsed):
-    """argus_lite's addition to NF-3: the lists must hold integers, resp. strings."""
-    messages = []
-    ids, tags = parsed["sourceSystemIds"], parsed["tags"]
-    if not isinstance(ids, list) or not all(type(item) is int for item in ids):
-        messages.append("sourceSystemIds must be a list of integers.")
-    if not isinstance(tags, list) or not all(isinstance(item, str) for item in tags):
-        messages.append("tags must be a list of strings.")
-    return messages
-
-
-def read_preview_tags(tags):
-    """Tags the previews (N-9) can read as F-2 does; a filter stored with others would make its profile's
-    incidents/ a 400 for good, so it is refused when saved."""
-    try:
-        query.incident_terms({"tags": [",".join(sorted(tags))]})
-    except query.FilterError as error:
-        raise Invalid(error.errors["tags"]) from None
-    return tags
-
-
-def read_filter_object(value):
-    """NF-4: the known keys as sent; problems nest under "filter"."""
-    if not isinstance(value, dict):
-        raise Invalid({"non_field_errors": [f"Invalid data. Expected a dictionary, but got {json_type(value)}."]})
-    kept, problems = read_fields(value, FILTER_READERS, is_partial=True)
-    if problems:
-        raise Invalid(problems)
-    return kept
-
-
-def read_source_id(item):
-    if type(item) is not int:
-        raise Invalid("A valid integer is required.")
-    if item < 1:
-        raise Invalid("Ensure this value is greater than or equal to 1.")
-    return item
-
-
-def read_tag(item):
-    if not isinstance(item, str):
-        raise Invalid("Not a valid string.")
-    if problem := text_problem(item):
-        raise Invalid(problem)
-    if len(item) < 3:
-        raise Invalid("Ensure this field has at least 3 characters.")
-    return item
-
-
-def read_tags(value):
-    return read_preview_tags(list_of(read_tag)(value))
-
-
-def read_flag(value):
-    if value is None or isinstance(value, bool):
-        return value
-    raise Invalid("Must be a valid boolean.")
-
-
-def read_max_level(value):
-    if value is None:
-        return value
-    if type(value) is not int:
-        raise Invalid("A valid integer is required.")
-    if value > 5:
-        raise Invalid("Ensure this value is less than or equal to 5.")
-    if value < 1:
-        raise Invalid("Ensure this value is greater than or equal to 1.")
-    return value
-
-
-def read_event_type(value):
-    if value is None or isinstance(value, str) and value in EVENT_TYPES:
-        return value
-    raise Invalid(f'"{shown(value)}" is not a valid choice.')
-
-
-FILTER_READERS = {"sourceSystemIds": list_of(read_source_id), "tags": read_tags, "open": read_flag, "acked": read_flag,
-                  "stateful": read_flag, "maxlevel": read_max_level, "event_type": read_event_type}

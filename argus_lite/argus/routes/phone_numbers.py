@@ -6,7 +6,8 @@ from ...fields import Invalid, read_fields, required
 from ...models import Destination
 from ...notify import media
 from .. import auth
-from ..owned import created, deleted, install_routes, owned_or_404, stored
+from ...core.owned import owned_or_404
+from ..owned import created, deleted, install_routes, stored
 from ..serialize.auth import phone_number
 
 ALREADY_EXISTS = "Phone number already exists"

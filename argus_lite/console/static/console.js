@@ -51,3 +51,45 @@
   });
   schedule();
 }());
+
+// The filter form's preview without leaving the page: the preview button, and a pause while the source or tag
+// lists are typed, post the form with action=preview and put the server-rendered preview (or its message) in
+// place. Without this file the button posts the form and the page comes back with the preview.
+(function () {
+  "use strict";
+  var form = document.getElementById("filter-form");
+  if (!form || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  var timer = null;
+
+  function swap(id, page, put) {
+    var fresh = page.getElementById(id), old = document.getElementById(id);
+    if (fresh) fresh = document.adoptNode(fresh);
+    if (old && fresh) old.replaceWith(fresh);
+    else if (old) old.remove();
+    else if (fresh) put(fresh);
+  }
+
+  function preview() {
+    var body = new URLSearchParams(new FormData(form));   // (form.action would be the button named action)
+    body.set("action", "preview");
+    fetch(form.getAttribute("action"), {method: "POST", credentials: "same-origin", body: body, headers: {"Accept": "text/html"}})
+      .then(function (answer) { return answer.text(); })      // a refused preview's page says why
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        swap("preview", page, function (node) { form.after(node); });
+        swap("error-preview", page, function (node) { form.appendChild(node); });
+      })
+      .catch(function () {});
+  }
+
+  document.getElementById("preview-button").addEventListener("click", function (event) {
+    event.preventDefault();
+    preview();
+  });
+  ["sourceSystemIds", "tags"].forEach(function (id) {
+    document.getElementById(id).addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(preview, 700);
+    });
+  });
+}());
