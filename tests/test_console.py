@@ -8,6 +8,7 @@ import webtest
 
 from argus_lite.models import Acknowledgement, Event, Incident, IncidentTag
 from argus_lite import times
+from argus_lite.app import make_app
 from tests.conftest import settings_for
 from tests.factories import make_incident, make_user
 
@@ -326,6 +327,34 @@ def test_set_the_ticket_url_as_the_api_does(api, operator, source):
     assert Incident.get_by_id(incident.id).ticket_url == "https://tickets.example/42"
 
 
+def test_create_a_ticket_with_the_configured_plugin(database_url, end_user, source):   # TKT-1…TKT-4
+    api = webtest.TestApp(make_app(settings_for(database_url, ticket_plugin="dummy")))
+    log_in(api)
+    incident = make_incident(source)
+    assert 'action="/console/incidents/%d/create-ticket"' % incident.id in api.get(f"/console/incidents/{incident.id}")
+    url = f"https://tickets.invalid/argus-lite/{incident.id}"
+    assert act(api, incident, "create-ticket") == [f"Ticket: {url}"]
+    assert Incident.get_by_id(incident.id).ticket_url == url
+    assert events_of(incident)[-1] == ("CHI", f"Change: ticket_url \u2192 {url}")
+    assert api.get(f"/api/v2/incidents/{incident.id}/", headers=end_user.headers).json["ticket_url"] == url
+    assert "create-ticket" not in api.get(f"/console/incidents/{incident.id}")      # TKT-1: it has one
+    assert act(api, incident, "create-ticket") == [f"Ticket: {url}"] and len(events_of(incident)) == 2
+
+
+@pytest.mark.parametrize("plugin, refusal", [
+    ("", "Not done: no ticket plugin is configured (ARGUS_LITE_TICKET_PLUGIN)."),
+    ("no.such.Plugin", "Not done: the ticket plugin is configured wrongly."),
+    ("http", "Not done: ARGUS_LITE_TICKET_ENDPOINT is not set."),
+])
+def test_a_ticket_the_plugin_cannot_make_is_refused_and_changes_nothing(database_url, end_user, source, plugin,
+                                                                        refusal):
+    api = webtest.TestApp(make_app(settings_for(database_url, ticket_plugin=plugin)))
+    log_in(api)
+    incident = make_incident(source)
+    assert act(api, incident, "create-ticket") == [refusal]
+    assert Incident.get_by_id(incident.id).ticket_url == "" and len(events_of(incident)) == 1
+
+
 def test_add_and_remove_a_tag(api, operator, source):
     incident = make_incident(source, tags=["host=a"])
     assert act(api, incident, "tag", tag="site=trd") == ["Tag added."]
@@ -363,6 +392,21 @@ def test_bulk_acknowledge_close_and_reopen(api, operator, source):
     assert flashes(answer.follow()) == [f"1 incident reopened: #{second.id}.",
                                         f"#{first.id}: Not done: it is open already."]
     assert [kind for kind, _ in events_of(first)] == ["STA", "CLO", "ACK", "REO"]
+
+
+def test_bulk_set_ticket_url(api, operator, source):
+    first, second = make_incident(source), make_incident(source)
+    page = api.get("/console/")
+    assert page.forms["bulk"]["ticket_url"] is not None
+    fields = {"csrf": csrf_of(page), "back": "/console/", "ids": [str(first.id), str(second.id)],
+              "action": "ticket"}
+    answer = api.post("/console/bulk", dict(fields, ticket_url="javascript:alert(1)"), status=303)
+    assert flashes(answer.follow()) == ["The ticket URL: Enter a valid URL."]
+    assert {incident.ticket_url for incident in Incident.select()} == {""}
+    answer = api.post("/console/bulk", dict(fields, ticket_url="https://tickets.example/7"), status=303)
+    assert flashes(answer.follow()) == [f"2 incidents given the ticket URL: #{first.id}, #{second.id}."]
+    assert {incident.ticket_url for incident in Incident.select()} == {"https://tickets.example/7"}
+    assert events_of(second)[-1] == ("CHI", "Change: ticket_url  \u2192 https://tickets.example/7")
 
 
 def test_bulk_refuses_a_bad_selection_and_changes_nothing(api, operator, source):

@@ -7,7 +7,7 @@ from argus_lite import times
 from argus_lite.db import write_transaction
 from argus_lite.models import Acknowledgement, Event
 from argus_lite.models.incidents import details_url, incident_rows, with_source
-from argus_lite.argus.serialize.incidents import incidents
+from argus_lite.core.incident_shapes import incidents
 from tests.factories import make_incident
 
 

@@ -12,6 +12,7 @@ DUPLICATE_SOURCE = "Source system with this Name and Type already exists."
 OTHERS_TAG = "Cannot remove this tag when you're not the one who added it."
 NO_PLUGIN = "No path to ticket plugin can be found in the settings. Please update the setting 'TICKET_PLUGIN'."
 BROKEN_PLUGIN = "Ticket plugins are incorrectly configured."
+NO_URL = "No url could be generated. Please check that the ticket plugin provides a function to create tickets."
 RACED = "A row this request names was changed by another request meanwhile; send it again."
 
 # EV-2: what each reason of an EventRefused says; {type} is the event type's code.
@@ -63,6 +64,8 @@ ANSWERS = {
     users.UserError: lambda outcome: errors.field_error("non_field_errors", str(outcome)),
     tickets.PluginMissing: lambda outcome: errors.bad_request(NO_PLUGIN),
     tickets.PluginBroken: lambda outcome: errors.bad_request(BROKEN_PLUGIN),
+    tickets.NoTicketUrl: lambda outcome: errors.bad_request(NO_URL),
+    tickets.UnstorableTicketUrl: lambda outcome: errors.ApiError(500, "The ticket plugin answered a url that cannot be stored."),
     tickets.TicketSettingsError: lambda failure: errors.ApiError(400, str(failure)),
     tickets.TicketClientError: lambda failure: errors.ApiError(503, str(failure)),
     tickets.TicketCreationError: lambda failure: errors.ApiError(403, str(failure)),

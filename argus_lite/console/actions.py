@@ -2,11 +2,15 @@
 and notifications are the same): each reads its form values, then writes inside the caller's unit of work
 and returns the events it stored. Refusals are Refused (a message for the flash) or the core's outcomes."""
 from .. import times
-from ..core import events, incidents
+from ..core import events, incidents, tickets
 from ..core.events import DESCRIPTION_MAX
 from ..core.outcomes import AckExpired, EventRefused, NotFound, TagsOfOthers
 from ..fields import Invalid, text, text_problem
 
+TICKET_WORDS = {tickets.PluginMissing: "Not done: no ticket plugin is configured (ARGUS_LITE_TICKET_PLUGIN).",
+                tickets.PluginBroken: "Not done: the ticket plugin is configured wrongly.",
+                tickets.NoTicketUrl: "Not done: the ticket plugin made no ticket URL.",
+                tickets.UnstorableTicketUrl: "Not done: the ticket plugin answered a URL that cannot be stored."}
 STATE_WORDS = {"already closed": "it is closed already", "already open": "it is open already",
                "state of stateless": "it is stateless (it has no open or closed state)"}
 
@@ -51,12 +55,16 @@ def post_event(incident, user, type_code, description, now):
     return [events.post(incident, user, {"type": type_code, "timestamp": now, "description": description}, now)]
 
 
-def set_ticket_url(incident, user, raw):
+def ticket_url(raw):
+    """INC-11's ticket_url from a form field; empty removes the ticket."""
     try:
-        value = incidents.ticket_url(raw.strip())
+        return incidents.ticket_url(raw.strip())
     except Invalid as problem:
         raise Refused(f"The ticket URL: {problem.detail[0]}") from None
-    return incidents.set_ticket_url(incident, value, user)
+
+
+def set_ticket_url(incident, user, raw):
+    return incidents.set_ticket_url(incident, ticket_url(raw), user)
 
 
 def tag_pair(raw):
@@ -89,4 +97,6 @@ def refusal_text(outcome):
         return "There is no such incident."
     if isinstance(outcome, (AckExpired, TagsOfOthers)):
         return "Not done: refused."
+    if type(outcome) in TICKET_WORDS:
+        return TICKET_WORDS[type(outcome)]
     return f"Not done: {outcome}" if str(outcome) else "Not done."

@@ -7,8 +7,12 @@ whose message the caller shows; each face answers each class in its own way (TKT
 import importlib
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 
+from .. import times
+from ..fields import Invalid
+from . import changes, incident_shapes, incidents
 from .outcomes import DomainError
 
 
@@ -34,6 +38,45 @@ class PluginMissing(DomainError):
 
 class PluginBroken(DomainError):
     """ARGUS_LITE_TICKET_PLUGIN names nothing usable (TKT-2)."""
+
+
+class NoTicketUrl(DomainError):
+    """The plugin answered no URL (TKT-2)."""
+
+
+class UnstorableTicketUrl(DomainError):
+    """The plugin answered a URL no client could store as ticket_url (INC-11)."""
+
+
+def attach_automatic(incident_pk, user, settings, listeners):
+    """TKT-1: an existing ticket_url is kept; else the plugin's URL is stored with its CHI event, unless
+    another request stored one meanwhile (the first one stays). Returns the incident's ticket_url."""
+    incident = incidents.get(incident_pk)
+    if incident.ticket_url:
+        return incident.ticket_url
+    url = plugin_url(incident_pk, user, settings)
+    with changes.recording(settings, listeners) as unit:
+        incident = incidents.locked(incident_pk)
+        if incident.ticket_url:
+            return incident.ticket_url
+        unit.add(incidents.set_field(incident, "ticket_url", url, user, times.now(),
+                                     description=f"Change: ticket_url \u2192 {url}"))
+    return url
+
+
+def plugin_url(incident_pk, user, settings):
+    """TKT-2, TKT-3: the configured plugin's URL for the incident, checked as a client's ticket_url is."""
+    plugin = load(settings.ticket_plugin)
+    incident = dict(incident_shapes.shown(incident_pk),
+                    argus_url=urllib.parse.urljoin(settings.frontend_url, f"incidents/{incident_pk}"),
+                    user=user.full_name)
+    url = plugin.create_ticket(incident, settings)
+    if not url or not isinstance(url, str):
+        raise NoTicketUrl()
+    try:
+        return incidents.ticket_url(url)      # no NUL, no javascript: link (INC-11)
+    except Invalid:
+        raise UnstorableTicketUrl() from None
 
 
 class DummyPlugin:

@@ -9,6 +9,7 @@ from functools import partial
 import bottle
 
 from ... import errors, query, secret, times, web
+from ...core import incident_shapes
 from ...query import cursor, engine, params, parse
 from .. import auth
 from ..serialize import incidents as serialize
@@ -43,7 +44,7 @@ def list_open(unacked_only):
     auth.require_user()
     now = times.now()
     terms = (parse.Open(True),) + ((parse.Acked(False),) if unacked_only else ())
-    return serialize.incidents(engine.newest_incidents([terms], web.settings().page_size_max, now), now)
+    return incident_shapes.incidents(engine.newest_incidents([terms], web.settings().page_size_max, now), now)
 
 
 def list_events():
@@ -66,7 +67,7 @@ def incident_page(list_name, table, restriction):
     key = secret.signing_key(web.settings())
     found = engine.incident_page(terms, read_cursor(request_params, list_name, key), page_size(request_params),
                                  now, list_name)
-    return dict(links(found, key), results=serialize.incidents(found.rows, now))
+    return dict(links(found, key), results=incident_shapes.incidents(found.rows, now))
 
 
 def page_size(request_params):

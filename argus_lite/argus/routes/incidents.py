@@ -2,10 +2,9 @@
 from functools import partial
 
 from ... import errors, times, web
-from ...core import changes, incidents
-from ...models.incidents import one_incident, row_of
+from ...core import changes, incident_shapes, incidents
+from ...models.incidents import row_of
 from .. import auth, readers
-from ..serialize import incidents as serialize
 
 
 def install(app, version):
@@ -16,13 +15,6 @@ def install(app, version):
     app.route(f"{api}/<incident_pk:int>", "PATCH", partial(change_incident, tags_required=False))
     app.route(f"{api}/<incident_pk:int>", "PUT", partial(change_incident, tags_required=True))
     app.route(f"{api}/<incident_pk:int>/ticket_url", "PUT", put_ticket_url)
-
-
-def shown(incident_pk):
-    """INC-1 for one incident, read fresh (None when there is none)."""
-    now = times.now()
-    found = one_incident(incident_pk, now)
-    return None if found is None else serialize.incident(*found, times.to_us(now))
 
 
 def create_incident():
@@ -37,12 +29,12 @@ def create_incident():
     # at the first event's received time (create() uses one "now" for both), not acked yet.
     created_us = times.to_us(events[0].received)
     tags = [(user.id, created_us, incidents.tag_text(pair)) for pair in values["tags"]]
-    return serialize.incident(row_of(incident, values["source"]), tags, created_us)
+    return incident_shapes.incident(row_of(incident, values["source"]), tags, created_us)
 
 
 def get_incident(incident_pk):
     auth.require_user()
-    answer = shown(incident_pk)
+    answer = incident_shapes.shown(incident_pk)
     if answer is None:
         raise errors.not_found()
     return answer
@@ -55,7 +47,7 @@ def change_incident(incident_pk, tags_required):
     values = readers.read_changes(web.json_body(), tags_required)
     with changes.recording(web.settings(), web.listeners()) as unit:
         unit.add(incidents.change(incidents.locked(incident_pk), values, user))
-    return shown(incident_pk)
+    return incident_shapes.shown(incident_pk)
 
 
 def put_ticket_url(incident_pk):

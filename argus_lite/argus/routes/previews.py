@@ -1,10 +1,9 @@
 """Which incidents a profile or a filter would select (N-9), with the list filters' semantics (F-2); the
 selection is core.filters'."""
 from ... import errors, times, web
-from ...core import filters
+from ...core import filters, incident_shapes
 from ...models import NotificationProfile
 from .. import auth
-from ..serialize import incidents as serialize
 
 
 def install(app, version):
@@ -35,4 +34,4 @@ def incidents_of(rules):
     """A plain array in F-3 order, not paginated: the most recent ARGUS_LITE_PAGE_SIZE_MAX, as many as a page
     holds (INC-15's bound); an empty filter (N-5) adds no term set, so it selects nothing."""
     now = times.now()
-    return serialize.incidents(filters.previewed(rules, web.settings().page_size_max, now), now)
+    return incident_shapes.incidents(filters.previewed(rules, web.settings().page_size_max, now), now)

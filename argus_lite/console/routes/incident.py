@@ -2,7 +2,7 @@
 writes through the core as the Argus API does (EV-2, EV-4, EV-12, INC-13, TAG-4, TAG-5) and answers 303 back
 to the page with a flash message."""
 from ... import times, web
-from ...core import changes, incidents
+from ...core import changes, incidents, tickets
 from ...core.outcomes import DomainError, NotFound
 from ...models import Acknowledgement, Event, User
 from ...models.incidents import EVENT_TYPES, details_url, one_incident
@@ -24,6 +24,7 @@ ACTIONS = {
 }
 DONE = {"ack": "Acknowledged.", "close": "Closed.", "reopen": "Reopened.", "comment": "Comment added.",
         "ticket": "Ticket URL saved.", "tag": "Tag added.", "untag": "Tag removed."}
+CREATE_TICKET = "create-ticket"
 
 
 def install(route, app):
@@ -59,11 +60,14 @@ def act(incident_pk, action):
     user = session.require_user()
     fields = form()
     change = ACTIONS.get(action)
-    if change is None:
+    if change is None and action != CREATE_TICKET:
         raise NotFound("action", action)
     incidents.get(incident_pk)
     back = f"{PREFIX}/incidents/{incident_pk}"
     current, now = session.current(), times.now()
+    if action == CREATE_TICKET:
+        create_ticket(incident_pk, user, current)
+        return Redirect(back)
     try:
         with changes.recording(web.settings(), web.listeners()) as unit:
             unit.add(change(incidents.locked(incident_pk), user, fields, now))
@@ -74,3 +78,13 @@ def act(incident_pk, action):
     else:
         current.flash("ok", DONE[action])
     return Redirect(back)
+
+
+def create_ticket(incident_pk, user, current):
+    """TKT-1…TKT-4 through the configured plugin, as PUT /api/v2/incidents/<pk>/automatic-ticket does."""
+    try:
+        url = tickets.attach_automatic(incident_pk, user, web.settings(), web.listeners())
+    except DomainError as outcome:
+        current.flash("error", actions.refusal_text(outcome))
+    else:
+        current.flash("ok", f"Ticket: {url}")

@@ -17,7 +17,7 @@ LIST_NAME = "incidents"           # the API's list: a cursor of /api/v2/incident
 MAX_SELECTED = 1_000              # as BLK-1
 REFRESH_CHOICES = (0, 5, 15, 30, 60, 300)
 DEFAULT_PAGE_SIZE = 100           # as the API's (F-4)
-BULK = {"ack": "acknowledged", "close": "closed", "reopen": "reopened"}
+BULK = {"ack": "acknowledged", "close": "closed", "reopen": "reopened", "ticket": "given the ticket URL"}
 
 
 def install(route, app):
@@ -89,8 +89,8 @@ def selected_ids(fields):
 
 
 def bulk_action():
-    """Acknowledge, close or reopen the rows selected: each incident as the single action does; one refused
-    (closed already, say) leaves the others done."""
+    """Acknowledge, close, reopen or set the ticket URL of the rows selected: each incident as the single
+    action does; one refused (closed already, say) leaves the others done."""
     user = session.require_user()
     fields = form()
     back = console_path(fields.get("back", ""))
@@ -98,15 +98,17 @@ def bulk_action():
     action, now = fields.get("action", ""), times.now()
     try:
         if action not in BULK:
-            raise actions.Refused("Choose acknowledge, close or reopen.")
+            raise actions.Refused("Choose acknowledge, close, reopen or set ticket URL.")
         ids = selected_ids(fields)
         description = actions.comment_text(fields)
+        ticket_url = actions.ticket_url(fields.get("ticket_url", "")) if action == "ticket" else None
     except actions.Refused as refusal:
         current.flash("error", str(refusal))
         return Redirect(back)
     change = {"ack": lambda incident: actions.acknowledge(incident, user, description, None, now),
               "close": lambda incident: actions.post_event(incident, user, "CLO", description, now),
-              "reopen": lambda incident: actions.post_event(incident, user, "REO", description, now)}[action]
+              "reopen": lambda incident: actions.post_event(incident, user, "REO", description, now),
+              "ticket": lambda incident: incidents.set_ticket_url(incident, ticket_url, user)}[action]
     done, refused = [], []
     with changes.recording(web.settings(), web.listeners()) as unit:
         found = incidents.locked_all(ids)
