@@ -22,7 +22,7 @@ PREFIX = "/console"
 
 ENVIRONMENT = jinja2.Environment(loader=jinja2.PackageLoader("argus_lite.console", "templates"),
                                  autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                 lstrip_blocks=True)
+                                 lstrip_blocks=True, auto_reload=False)     # package files: never changed while serving
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "

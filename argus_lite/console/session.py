@@ -13,6 +13,8 @@ import itsdangerous
 
 from .. import secret, web
 from ..models import SourceSystem, User
+from ..models.auth import SESSION_USER
+from ..models.base import instance_of, named_rows
 
 COOKIE = "argus_lite_console"
 SALT = "argus_lite.console.session"
@@ -116,8 +118,11 @@ def user():
     session = current()
     if session.user_pk is None:
         return None
-    found = User.get_or_none(User.id == session.user_pk)
-    if found is None or not hmac.compare_digest(fingerprint(found), session.fingerprint) or not may_log_in(found):
+    rows = named_rows(SESSION_USER.execute(session.user_pk))      # the pk of a signed cookie: ours
+    if not rows or rows[0]["source.id"] is not None:        # MOD-1a: never a source system's user
+        return None
+    found = instance_of(User, rows[0], "user")
+    if not found.is_active or not hmac.compare_digest(fingerprint(found), session.fingerprint):
         return None
     found.source_pk, found.source = None, None
     return found

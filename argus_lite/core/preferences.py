@@ -5,6 +5,8 @@ from peewee import EXCLUDED
 from ..db import write_transaction
 from ..fields import BIGINT_MAX
 from ..models import Preference, SavedFilter
+from ..models.base import instance_of, named_rows
+from ..models.console import PREFERENCE_OF, SAVED_FILTERS_OF
 from .outcomes import NotFound
 
 PREFERENCE_FIELDS = ("time_zone", "date_format", "page_size", "theme", "refresh_seconds")
@@ -12,7 +14,8 @@ PREFERENCE_FIELDS = ("time_zone", "date_format", "page_size", "theme", "refresh_
 
 def preferences_of(user_pk):
     """The user's preferences, or the defaults (unsaved) when they never chose any."""
-    return Preference.get_or_none(Preference.user == user_pk) or Preference(user=user_pk)
+    found = named_rows(PREFERENCE_OF.execute(user_pk))
+    return instance_of(Preference, found[0], "preference") if found else Preference(user=user_pk)
 
 
 def save_preferences(user_pk, values):
@@ -26,7 +29,7 @@ def save_preferences(user_pk, values):
 
 
 def saved_filters(user_pk):
-    return list(SavedFilter.select().where(SavedFilter.user == user_pk).order_by(SavedFilter.name))
+    return [instance_of(SavedFilter, row, "filter") for row in named_rows(SAVED_FILTERS_OF.execute(user_pk))]
 
 
 def saved_filter(user_pk, filter_pk):

@@ -52,6 +52,11 @@ class SourceSystem(BaseModel):
 
 
 # A-5, on every request: the user a token hash names, with its source system if it is one.
+# The console's session check on every page: the user, and whether a source system is theirs (MOD-1a).
+SESSION_USER = Prepared(lambda user_pk: (
+    User.select(*labelled(User, "user"), SourceSystem.id.alias("source.id"))
+    .join_from(User, SourceSystem, join_type=JOIN.LEFT_OUTER, on=(SourceSystem.user == User.id))
+    .where(User.id == user_pk)))
 TOKEN_LOOKUP = Prepared(lambda key_hash: (
     User.select(*labelled(User, "user"), *labelled(Token, "token"), *labelled(SourceSystem, "source"))
     .join(Token, on=(Token.user == User.id))

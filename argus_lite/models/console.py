@@ -1,8 +1,9 @@
 """The console's per-user saved filters and display preferences (issue 14; sql/ 0009)."""
 from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
 
+from ..db import Prepared
 from .auth import User
-from .base import BaseModel
+from .base import BaseModel, labelled
 
 
 class SavedFilter(BaseModel):
@@ -23,3 +24,10 @@ class Preference(BaseModel):
     page_size = IntegerField(default=0)
     theme = CharField(max_length=8, default="system")
     refresh_seconds = IntegerField(default=30)
+
+
+# Every console page reads both for its user: compiled once (db.Prepared).
+PREFERENCE_OF = Prepared(lambda user_pk: Preference.select(*labelled(Preference, "preference"))
+                         .where(Preference.user == user_pk))
+SAVED_FILTERS_OF = Prepared(lambda user_pk: SavedFilter.select(*labelled(SavedFilter, "filter"))
+                            .where(SavedFilter.user == user_pk).order_by(SavedFilter.name))
