@@ -588,3 +588,22 @@ def test_publishing_an_unknown_incident_is_a_404_page(api, operator):
     for pk in ("999999", "99999999999999999999"):
         answer = api.post(f"/console/incidents/{pk}/publish", {"phase": "investigating", "csrf": csrf}, status=404)
         assert answer.content_type == "text/html"
+
+
+def test_publishing_makes_an_internal_or_later_row_public_now(api, operator, source, wsgi_app):    # FACE-7
+    from argus_lite.models.pages import INTERNAL, PageIncident
+    incident = make_incident(source, description="Backups are late")
+    publish_form(api, incident, body="Tonight's backups run late.")
+    PageIncident.update(visibility=INTERNAL).where(PageIncident.incident == incident.id).execute()
+    guest = webtest.TestApp(wsgi_app)
+    guest.get(f"/status/incidents/{incident.id}", status=404)
+    page = api.get(f"/console/incidents/{incident.id}")
+    assert 'id="published"' not in page.text and "Tonight&#39;s backups run late." in page.text
+    later = times.to_us(times.now()) + 3_600_000_000
+    publish_form(api, incident, body="Tonight's backups run late.")
+    assert events_of(incident)[-1] == ("CHI", "Change: visibility 0 \u2192 1")
+    PageIncident.update(published_at=later).where(PageIncident.incident == incident.id).execute()
+    guest.get(f"/status/incidents/{incident.id}", status=404)
+    publish_form(api, incident, body="Tonight's backups run late.")
+    assert events_of(incident)[-1][1].startswith("Change: published_at ")
+    assert "backups run late" in guest.get(f"/status/incidents/{incident.id}").text

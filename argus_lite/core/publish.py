@@ -9,6 +9,7 @@ import uuid
 
 from .. import times
 from ..fields import Invalid, check_text
+from ..models.base import tuples_of
 from ..models.pages import PHASES, PUBLIC, PageComponent, PageIncident, PageIncidentComponent
 from . import affected, components, events, incidents, pages
 from .outcomes import DomainError, NotFound
@@ -71,15 +72,18 @@ def publish(incident_pk, values, actor):
     incident = incidents.locked(incident_pk)
     if incident is None:
         raise NotFound("incident", incident_pk)
-    things = held_things(values)
     if values["phase"] == pages.RESOLVED and incident.end_time is None:
         raise Refused({"phase": "A stateless incident cannot be resolved: it has no closed state."})
-    now = times.now()
     try:
-        page = pages.locked(incident_pk)
-        stored = []
+        page = pages.locked(incident_pk)        # incident, then its row, then what it affects: as the faces lock
     except NotFound:
+        page = None
+    things = held_things(values)
+    now = times.now()
+    if page is None:
         page, stored = new_row(incident, actor, now)
+    else:
+        stored = []
     wanted = {"phase": values["phase"], "body": values["body"], "visibility": PUBLIC,
               "scope": things["scope"], "service": things["service"]}
     if page.published_at is not None and times.to_us(page.published_at) > times.to_us(now):
@@ -145,14 +149,17 @@ def choices():
 
 
 def current(incident_pk):
-    """The publish form's values for the incident: its row's, or the defaults when it has none."""
-    row = pages.find(incident_pk)
+    """The publish form's values for the incident: its row's, or the defaults when it has none; published:
+    whether guests see it now (FACE-7: an internal, hidden or later-published row is not)."""
+    found = tuples_of(pages.PageRow, pages.PAGE_BY_PK.execute(incident_pk))
+    row = found[0] if found else None
     if row is None:
         return {"published": False, "phase": "investigating", "body": "", "scope": None, "service": None,
                 "components": [], "component_status": components.PARTIAL}
     linked = list(PageIncidentComponent.select(PageIncidentComponent.component, PageIncidentComponent.component_status)
                   .where(PageIncidentComponent.incident == incident_pk).tuples())
-    return {"published": True, "phase": row.phase, "body": row.body or "", "scope": row.scope_id,
+    shown = pages.is_shown(row, show_internal=False, published_by=times.to_us(times.now()))
+    return {"published": shown, "phase": row.phase, "body": row.body or "", "scope": row.scope_id,
             "service": row.service_id, "components": [pk for pk, _ in linked],
             "component_status": next((status for _, status in linked if status in COMPONENT_STATUSES),
                                      components.PARTIAL)}
