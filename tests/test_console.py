@@ -483,3 +483,127 @@ def test_the_list_shows_the_columns(api, operator, source):
         assert f">{header}</th>" in page.text
     row = page.text[page.text.index("<tr data-pk"):]
     assert "nav-trd" in row and "host=a" in row and "<strong>open</strong>" in row and 'href="https://t.example/1"' in row
+
+
+# Publishing to the status page (FACE-4…FACE-7) --------------------------------------------------
+
+def publish_form(api, incident, status=303, **fields):
+    page = api.get(f"/console/incidents/{incident.id}")
+    wanted = dict({"phase": "investigating", "body": "", "scope": "", "service": "", "component_status": "3",
+                   "csrf": csrf_of(page)}, **fields)
+    body = [(name, value) for name, values in wanted.items()
+            for value in (values if isinstance(values, list) else [values])]
+    return api.post(f"/console/incidents/{incident.id}/publish", body, status=status)
+
+
+@pytest.fixture
+def affected_things(wsgi_app):
+    from argus_lite.core import affected, components
+    return {"scope": affected.create("scope", "Oslo", None), "service": affected.create("service", "Mail", None),
+            "component": components.create({"name": "Webmail"})}
+
+
+def test_an_api_incident_is_not_on_the_faces_until_published(api, operator, source):    # FACE-6
+    incident = make_incident(source, description="Mail is slow")
+    api.get(f"/cachet/api/v1/incidents/{incident.id}", status=404)
+    api.get(f"/status/incidents/{incident.id}", status=404)
+    assert "Publish to the status page" in api.get(f"/console/incidents/{incident.id}").text
+
+
+def test_publish_shows_the_incident_on_the_status_page_and_the_faces(api, operator, source, affected_things,
+                                                                     wsgi_app):
+    incident = make_incident(source, description="Mail is slow")
+    answer = publish_form(api, incident, phase="identified", body="We found the cause.",
+                          scope=str(affected_things["scope"].id), service=str(affected_things["service"].id),
+                          components=[str(affected_things["component"])])
+    assert answer.location == f"/console/incidents/{incident.id}"
+    assert flashes(answer.follow()) == ["Published to the status page."]
+    guest = webtest.TestApp(wsgi_app)                          # no session, no token (FACE-7)
+    overview = guest.get("/status/")
+    assert "Mail is slow" in overview.text and "We found the cause." in overview.text
+    assert "We found the cause." in guest.get(f"/status/incidents/{incident.id}").text
+    shown = guest.get(f"/cachet/api/v1/incidents/{incident.id}").json["data"]
+    assert (shown["name"], shown["message"], shown["status"], shown["visible"]) == \
+        ("Mail is slow", "We found the cause.", 2, 1)
+    prodmanager = guest.get(f"/prodmanager/api/incident/{incident.id}").json
+    assert prodmanager["status"] == "investigating"
+    tags = {tag["tag"] for tag in api.get(f"/api/v2/incidents/{incident.id}/", headers=operator.headers).json["tags"]}
+    assert {"scope=Oslo", "service=Mail", "component=Webmail"} <= tags              # FACE-5
+    assert events_of(incident)[1:] == [
+        ("CHI", "Published to the status page"), ("CHI", "Change: scope None \u2192 Oslo"),
+        ("CHI", "Change: service None \u2192 Mail"), ("CHI", "Change: body"),
+        ("CHI", "Status: reported \u2192 identified"), ("CHI", "Components: Webmail")]
+
+
+def test_publishing_again_changes_the_phase_and_message_and_resolved_closes(api, operator, source,
+                                                                           affected_things):   # FACE-4
+    incident = make_incident(source)
+    publish_form(api, incident, phase="investigating", body="Looking.",
+                 components=[str(affected_things["component"])])
+    before = len(events_of(incident))
+    publish_form(api, incident, phase="resolved", body="Fixed.")
+    assert events_of(incident)[before:] == [("CHI", "Change: body"), ("CLO", "Status: investigating \u2192 resolved"),
+                                            ("CHI", "Components removed: Webmail")]
+    assert Incident.get_by_id(incident.id).end_time is not times.INFINITY
+    page = api.get(f"/console/incidents/{incident.id}")
+    assert 'id="published"' in page.text and "Fixed." in page.text
+    assert api.get(f"/cachet/api/v1/incidents/{incident.id}").json["data"]["status"] == 4
+
+
+def test_publish_without_the_csrf_token_is_refused(api, operator, source):
+    incident = make_incident(source)
+    before = events_of(incident)
+    api.post(f"/console/incidents/{incident.id}/publish", {"phase": "investigating"}, status=403)
+    api.post(f"/console/incidents/{incident.id}/publish", {"phase": "investigating", "csrf": "wrong"}, status=403)
+    assert events_of(incident) == before
+    api.get(f"/cachet/api/v1/incidents/{incident.id}", status=404)
+
+
+@pytest.mark.parametrize("fields, field", [
+    ({"phase": "fixed"}, "phase"), ({"phase": ""}, "phase"), ({"scope": "999999"}, "scope"),
+    ({"service": "abc"}, "service"), ({"components": ["999999"]}, "components"),
+    ({"component_status": "9"}, "component_status"), ({"body": "a\x00b"}, "body")])
+def test_a_refused_publish_shows_the_form_again_and_stores_nothing(api, operator, source, fields, field):
+    incident = make_incident(source)
+    before = events_of(incident)
+    answer = publish_form(api, incident, status=400, **fields)
+    assert answer.content_type == "text/html" and f'id="error-{field}"' in answer.text
+    assert 'id="publish-form"' in answer.text
+    assert events_of(incident) == before
+    api.get(f"/cachet/api/v1/incidents/{incident.id}", status=404)
+    api.get(f"/status/incidents/{incident.id}", status=404)
+
+
+def test_a_stateless_incident_cannot_be_published_resolved(api, operator, source):
+    incident = make_incident(source, end_time=None)
+    answer = publish_form(api, incident, status=400, phase="resolved")
+    assert "no closed state" in answer.text
+    api.get(f"/status/incidents/{incident.id}", status=404)
+    publish_form(api, incident, phase="monitoring")
+    assert api.get(f"/cachet/api/v1/incidents/{incident.id}").json["data"]["status"] == 3
+
+
+def test_publishing_an_unknown_incident_is_a_404_page(api, operator):
+    csrf = csrf_of(api.get("/console/"))
+    for pk in ("999999", "99999999999999999999"):
+        answer = api.post(f"/console/incidents/{pk}/publish", {"phase": "investigating", "csrf": csrf}, status=404)
+        assert answer.content_type == "text/html"
+
+
+def test_publishing_makes_an_internal_or_later_row_public_now(api, operator, source, wsgi_app):    # FACE-7
+    from argus_lite.models.pages import INTERNAL, PageIncident
+    incident = make_incident(source, description="Backups are late")
+    publish_form(api, incident, body="Tonight's backups run late.")
+    PageIncident.update(visibility=INTERNAL).where(PageIncident.incident == incident.id).execute()
+    guest = webtest.TestApp(wsgi_app)
+    guest.get(f"/status/incidents/{incident.id}", status=404)
+    page = api.get(f"/console/incidents/{incident.id}")
+    assert 'id="published"' not in page.text and "Tonight&#39;s backups run late." in page.text
+    later = times.to_us(times.now()) + 3_600_000_000
+    publish_form(api, incident, body="Tonight's backups run late.")
+    assert events_of(incident)[-1] == ("CHI", "Change: visibility 0 \u2192 1")
+    PageIncident.update(published_at=later).where(PageIncident.incident == incident.id).execute()
+    guest.get(f"/status/incidents/{incident.id}", status=404)
+    publish_form(api, incident, body="Tonight's backups run late.")
+    assert events_of(incident)[-1][1].startswith("Change: published_at ")
+    assert "backups run late" in guest.get(f"/status/incidents/{incident.id}").text

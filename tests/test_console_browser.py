@@ -225,6 +225,37 @@ def test_an_incident_published_through_cachet_2x_shows_on_the_status_page_withou
     assert "rolling it back" in guest_browser.find_element(*by_css("article")).text
 
 
+def test_an_operator_publishes_an_api_incident_and_a_guest_sees_it_on_the_status_page(
+        browser, guest_browser, live, source, end_user, shot):
+    """Issue 14, FACE-6: an incident a source posted through the Argus API is on no status page until the
+    operator publishes it in the console; then a browser that never logged in sees it (FACE-7)."""
+    from selenium.webdriver.support.ui import Select
+
+    cachet = {"X-Cachet-Token": end_user.token}
+    requests.post(f"{live}/cachet/api/v1/components", headers=cachet, timeout=10,
+                  json={"name": "Campus network", "status": 1}).raise_for_status()
+    pk = post_incident(live, source, "Switch sw1 in building B is down")
+    assert requests.get(f"{live}/status/incidents/{pk}", timeout=10).status_code == 404
+    log_in(browser, live)
+    browser.get(f"{live}/console/incidents/{pk}")
+    form = wait_for(browser, lambda driver: driver.find_elements(*by_css("#publish-form")))[0]
+    Select(browser.find_element(*by_css("#publish-phase"))).select_by_value("identified")
+    browser.find_element(*by_css("#publish-body")).send_keys("A power supply failed; a spare is on its way.")
+    browser.find_element(*by_css('#publish-form input[name="components"]')).click()
+    Select(browser.find_element(*by_css("#publish-component-status"))).select_by_visible_text("major outage")
+    browser.execute_script("arguments[0].scrollIntoView()", form)
+    shot("publish")
+    browser.find_element(*by_css("#publish")).click()
+    wait_for(browser, lambda driver: "Published to the status page." in driver.page_source)
+    assert browser.find_elements(*by_css("#published"))
+    guest_browser.get(f"{live}/status/")
+    assert guest_browser.get_cookies() == []
+    article = wait_for(guest_browser, lambda driver: driver.find_elements(*by_css(f"#incident-{pk}")))[0]
+    assert "Switch sw1 in building B is down" in article.text and "a spare is on its way" in article.text
+    assert "Identified" in article.text and "Campus network" in article.text
+    assert "Major outage" in guest_browser.page_source
+
+
 def test_the_kiosk_follows_the_preferences_and_reloads_itself(browser, live, source, shot):
     """Issue 14's kiosk: dark theme and a 5 s refresh chosen in the preferences; an incident posted through
     the API appears on the wall screen without anyone touching it."""

@@ -310,18 +310,9 @@ def affect_only(page, thing, status, actor):
                   .join(PageComponent).where(PageIncidentComponent.incident == page.incident_id).tuples())
     gone = [pk for pk in linked if thing is None or pk != thing.id]
     stored = []
-    if gone:
-        PageIncidentComponent.delete().where(PageIncidentComponent.incident == page.incident_id,
-                                             PageIncidentComponent.component.in_(gone)).execute()
-        for pk in gone:
-            relation = incidents.attached_relation(page.incident_id, (KIND, linked[pk]))
-            if relation is not None:
-                incidents.detach(relation)
     if thing is None:
-        if gone:
-            now = times.now()
-            stored.append(events.store(page.incident_id, actor.id, "CHI", now, now, "Components: none"))
-        return stored
+        return unlink(page, gone, actor, linked, said="Components: none")
+    unlink(page, gone, actor, linked, said=None)
     if thing.id in linked:
         PageIncidentComponent.update(component_status=status).where(
             PageIncidentComponent.incident == page.incident_id, PageIncidentComponent.component == thing.id).execute()
@@ -329,6 +320,28 @@ def affect_only(page, thing, status, actor):
         stored += link(page, [(thing, status)], actor)
     set_status(thing, status)
     return stored
+
+
+def unlink(page, pks, actor, names=None, said=""):
+    """The published incident no longer affects the components of pks: their pivot rows and
+    `component=<name>` tags go; one CHI event (said, by default naming them; None: none). names: {pk: name}
+    when the caller has read them. Returns the stored events."""
+    if not pks:
+        return []
+    if names is None:
+        names = dict(PageComponent.select(PageComponent.id, PageComponent.name)
+                     .where(PageComponent.id.in_(pks)).tuples())
+    PageIncidentComponent.delete().where(PageIncidentComponent.incident == page.incident_id,
+                                         PageIncidentComponent.component.in_(pks)).execute()
+    for pk in pks:
+        relation = incidents.attached_relation(page.incident_id, (KIND, names[pk]))
+        if relation is not None:
+            incidents.detach(relation)
+    if said is None:
+        return []
+    now = times.now()
+    text = said or f"Components removed: {', '.join(names[pk] for pk in pks)}"
+    return [events.store(page.incident_id, actor.id, "CHI", now, now, text)]
 
 
 
