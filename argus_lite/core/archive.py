@@ -9,10 +9,10 @@ import json
 import os
 import sqlite3
 
-from peewee import IntegrityError
+from peewee import IntegrityError, Value
 
 from .. import times
-from ..db import db, is_sqlite, write_transaction
+from ..db import any_of, db, id_list, is_sqlite, write_transaction
 from ..models import (Acknowledgement, Event, Incident, IncidentTag, Outbox, PageIncident, PageIncidentComponent,
                       PageNote, Tag, User)
 from ..models.incidents import incident_rows, with_source
@@ -40,15 +40,21 @@ def table(model):
     return model._meta.table_name
 
 
+def among(column, pks):
+    """column IN pks with the pks as one parameter: peewee compiles a long IN list value by value, which
+    cost more than running the statements."""
+    return any_of(column, Value(id_list(pks), unpack=False))
+
+
 def rows_of_incidents(model, pks):
     """The condition selecting model's rows that belong to the incidents pks."""
     if model is Incident:
-        return Incident.id.in_(pks)
+        return among(Incident.id, pks)
     if model is Tag:
-        return Tag.id.in_(IncidentTag.select(IncidentTag.tag).where(IncidentTag.incident.in_(pks)))
+        return Tag.id.in_(IncidentTag.select(IncidentTag.tag).where(among(IncidentTag.incident, pks)))
     if model is Outbox:
-        return Outbox.event.in_(Event.select(Event.id).where(Event.incident.in_(pks)))
-    return model.incident.in_(pks)
+        return Outbox.event.in_(Event.select(Event.id).where(among(Event.incident, pks)))
+    return among(model.incident, pks)
 
 
 def raw_rows(model, condition):
@@ -116,8 +122,8 @@ def lines_of(pks, serializers, now_us):
     rows = {model: raw_rows(model, rows_of_incidents(model, pks)) for model in RESTORED}
     events = {row["id"]: instance(Event, row) for row in rows[Event]}
     usernames = dict(User.select(User.id, User.username)
-                     .where(User.id.in_({event.actor_id for event in events.values()})).tuples())
-    shapes = incident_shapes.incidents(incident_rows(with_source(now_us).where(Incident.id.in_(pks))
+                     .where(among(User.id, {event.actor_id for event in events.values()})).tuples())
+    shapes = incident_shapes.incidents(incident_rows(with_source(now_us).where(among(Incident.id, pks))
                                                      .order_by(Incident.id)), times.from_us(now_us))
     tag_of_link = {row["id"]: row["tag_id"] for row in rows[IncidentTag]}
     tags = {row["id"]: row for row in rows[Tag]}
@@ -147,14 +153,13 @@ def restore(path, batch_size=DEFAULT_BATCH_SIZE):
     file is read and checked first: when a line is not an archive line or a pk it holds is taken, nothing
     is written (ArchiveRefused). On PostgreSQL the sequences are then moved past the restored pks.
     Returns the number of incidents restored."""
-    taken = {model: set() for model in PK_CHECKED}
-    count = 0
-    for number, line in read_lines(path):
-        count += 1
+    taken, tags = {model: set() for model in PK_CHECKED}, {}
+    for _number, line in read_lines(path):
         for model in PK_CHECKED:
             taken[model].update(row["id"] for row in line["rows"][table(model)])
+        tags.update((row["id"], (row["key"], row["value"])) for row in line["rows"]["tag"])
     refuse_taken_pks(taken)
-    refuse_changed_tags(path)
+    refuse_changed_tags(tags)
     restored, batch = 0, []
     for number, line in read_lines(path):
         batch.append((number, line))
@@ -194,7 +199,7 @@ def chunks(values, size):
 def refuse_taken_pks(taken):
     for model, pks in taken.items():
         for chunk in chunks(pks, PARAMETERS_PER_STATEMENT):
-            found = [pk for (pk,) in model.select(model.id).where(model.id.in_(chunk)).order_by(model.id)
+            found = [pk for (pk,) in model.select(model.id).where(among(model.id, chunk)).order_by(model.id)
                      .limit(5).tuples()]
             if found:
                 shown = ", ".join(str(pk) for pk in found)
@@ -202,13 +207,10 @@ def refuse_taken_pks(taken):
                                      "(restored before, or written since)")
 
 
-def refuse_changed_tags(path):
-    """A tag pk that now names another key=value would attach the wrong tag."""
-    wanted = {}
-    for _number, line in read_lines(path):
-        wanted.update((row["id"], (row["key"], row["value"])) for row in line["rows"]["tag"])
+def refuse_changed_tags(wanted):
+    """A tag pk ({pk: (key, value)} of the file) that now names another key=value would attach the wrong tag."""
     for chunk in chunks(wanted, PARAMETERS_PER_STATEMENT):
-        for pk, key, value in Tag.select(Tag.id, Tag.key, Tag.value).where(Tag.id.in_(chunk)).tuples():
+        for pk, key, value in Tag.select(Tag.id, Tag.key, Tag.value).where(among(Tag.id, chunk)).tuples():
             if wanted[pk] != (key, value):
                 raise ArchiveRefused(f"nothing restored: tag pk {pk} is now {key}={value}, the archive has "
                                      f"{'='.join(wanted[pk])}")
@@ -233,16 +235,26 @@ def write_batch(batch):
 
 def free_tags(rows):
     unique = {row["id"]: row for row in rows}
-    existing = {pk for (pk,) in Tag.select(Tag.id).where(Tag.id.in_(list(unique))).tuples()} if unique else set()
+    existing = {pk for (pk,) in Tag.select(Tag.id).where(among(Tag.id, unique)).tuples()} if unique else set()
     return [row for pk, row in sorted(unique.items()) if pk not in existing]
 
 
 def insert(model, rows):
+    """rows written as they are, by one statement run with many rows of values: peewee would compile a
+    statement as long as the batch, which costs several times the writing (issue 15's measure)."""
+    if not rows:
+        return
     fields = model._meta.sorted_fields
-    size = max(1, PARAMETERS_PER_STATEMENT // len(fields))
-    for start in range(0, len(rows), size):
-        values = [tuple(row[field.column_name] for field in fields) for row in rows[start:start + size]]
-        model.insert_many(values, fields=fields).as_rowcount().execute()
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    values = [tuple(field.db_value(row[field.column_name]) for field in fields) for row in rows]
+    cursor = db.cursor()
+    if is_sqlite():
+        cursor.executemany(f'INSERT INTO "{table(model)}" ({columns}) VALUES ({", ".join("?" * len(fields))})',
+                           values)
+    else:
+        from psycopg2.extras import execute_values      # one round trip per page of rows, not per row
+
+        execute_values(cursor, f'INSERT INTO "{table(model)}" ({columns}) VALUES %s', values, page_size=1000)
 
 
 def advance_sequences():
