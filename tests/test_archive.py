@@ -1,10 +1,12 @@
 """argus-lite archive, restore and backup (issue 15 item 7): archive then restore leaves the database as it was."""
+import contextlib
 import datetime
 import json
 import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -144,6 +146,24 @@ def test_restore_of_taken_pks_is_refused_and_writes_nothing(stored, database_url
     assert canonical_dump() == partly_taken
 
 
+def test_restore_stops_at_the_batch_the_database_refuses(stored, database_url, tmp_path, source):
+    old, _kept = stored
+    path = tmp_path / "old.ndjson"
+    assert run(database_url, "archive", "--closed-before", CUTOFF, "--to", str(path)).returncode == 0
+    with db.db.connection_context():      # INC-4: another incident took the third one's source_incident_id
+        make_incident(source, start_time=at(0), source_incident_id="taken")
+        line = json.loads(path.read_text().splitlines()[2])
+        line["rows"]["incident"][0]["source_incident_id"] = "taken"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:2] + [json.dumps(line)]) + "\n")
+    answer = run(database_url, "restore", str(path), "--batch-size", "1")
+    assert answer.returncode == 1 and "restore stopped at line 3" in answer.stderr
+    assert "Traceback" not in answer.stderr
+    with db.db.connection_context():
+        assert {pk for (pk,) in Incident.select(Incident.id).tuples()} >= {old[0].id, old[1].id}
+        assert not Incident.select().where(Incident.id == old[2].id).exists()
+
+
 def test_restore_refuses_a_file_that_is_not_an_archive(wsgi_app, database_url, tmp_path):
     path = tmp_path / "other.ndjson"
     path.write_text('{"pk": 1}\n')
@@ -171,12 +191,40 @@ def test_backup_of_a_live_sqlite_database(stored, database_url, tmp_path):
         return
     assert answer.returncode == 0, answer.stderr
     before = canonical_dump()
-    with sqlite3.connect(copy) as opened:
+    with contextlib.closing(sqlite3.connect(copy)) as opened:
         assert opened.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.open_database(f"sqlite:///{copy}")
     assert canonical_dump() == before
     db.open_database(database_url)
     assert run(database_url, "backup", str(copy)).returncode == 1
+
+
+def test_backup_while_incidents_are_written(wsgi_app, database_url, tmp_path, source):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("backup copies SQLite databases")
+    done, written = threading.Event(), []
+
+    def write():
+        with db.db.connection_context():
+            while not done.is_set() or len(written) < 20:
+                written.append(make_incident(source, tags=["service=web"], start_time=at(len(written))).id)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(written) < 5:
+            done.wait(0.01)
+        answer = run(database_url, "backup", str(tmp_path / "copy.sqlite3"))
+    finally:
+        done.set()
+        writer.join()
+    assert answer.returncode == 0, answer.stderr
+    with contextlib.closing(sqlite3.connect(tmp_path / "copy.sqlite3")) as copy:
+        incidents = copy.execute('SELECT count(*) FROM "incident"').fetchone()[0]
+        # one snapshot: every incident copied has its first event and its tag link, none is half there
+        assert copy.execute('SELECT count(*) FROM "event"').fetchone()[0] == incidents
+        assert copy.execute('SELECT count(*) FROM "incident_tag"').fetchone()[0] == incidents
+    assert 5 <= incidents <= len(written)
 
 
 def test_the_api_answers_during_an_archive(wsgi_app, database_url, tmp_path, admin, source):
@@ -192,16 +240,24 @@ def test_the_api_answers_during_an_archive(wsgi_app, database_url, tmp_path, adm
     url, stop = serve_in_thread(wsgi_app)
     answers, errors, done = [], [], threading.Event()
 
-    def read():
+    def read_and_write():
         while not done.is_set():
-            try:
-                request = urllib.request.Request(f"{url}/api/v2/incidents/?page_size=20", headers=admin.headers)
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    answers.append(answer.status)
-            except Exception as error:
-                errors.append(error)
+            number = len(answers)
+            for request in (
+                    urllib.request.Request(f"{url}/api/v2/incidents/?page_size=20", headers=admin.headers),
+                    urllib.request.Request(f"{url}/api/v2/incidents/", method="POST", headers={
+                        **source.headers, "Content-Type": "application/json"}, data=json.dumps({
+                            "start_time": "2026-01-01T00:00:00Z", "source_incident_id": f"new {number}",
+                            "description": "during the archive", "tags": []}).encode())):
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as answer:
+                        answers.append(answer.status)
+                except urllib.error.HTTPError as error:
+                    errors.append((error.code, error.read()))
+                except Exception as error:
+                    errors.append(error)
 
-    reader = threading.Thread(target=read)
+    reader = threading.Thread(target=read_and_write)
     reader.start()
     try:
         archived = run(database_url, "archive", "--closed-before", CUTOFF, "--to", str(tmp_path / "a.ndjson"),
@@ -211,4 +267,4 @@ def test_the_api_answers_during_an_archive(wsgi_app, database_url, tmp_path, adm
         reader.join()
         stop()
     assert archived.returncode == 0 and "archived 3000 incidents" in archived.stderr
-    assert errors == [] and answers and set(answers) == {200}
+    assert errors == [] and answers and set(answers) == {200, 201}

@@ -132,8 +132,8 @@ def lines_of(pks, serializers, now_us):
              for pk, shape in zip(pks, shapes)}
     for model in RESTORED[1:]:
         for row in rows[model]:
-            incident_pk = events[row["event_id"]].incident_id if model is Outbox else row.get("incident_id",
-                                                                                               row.get("id"))
+            incident_pk = (row["id"] if model is Incident else events[row["event_id"]].incident_id
+                           if model is Outbox else row["incident_id"])
             lines[incident_pk]["rows"][table(model)].append(row)
             if model is IncidentTag:
                 lines[incident_pk]["rows"]["tag"].append(tags[tag_of_link[row["id"]]])
@@ -226,11 +226,20 @@ def write_batch(batch):
             rows[Tag] = free_tags(rows[Tag])
             for model in RESTORED:
                 insert(model, rows[model])
-    except IntegrityError as error:
+    except integrity_errors() as error:
         detail = str(error).strip().splitlines()[0]
         raise ArchiveRefused(f"restore stopped at line {batch[0][0]}, that batch not written "
                              f"(the lines before it are restored): {detail}") from None
     return len(batch)
+
+
+def integrity_errors():
+    """What a refused row raises: peewee's error, or the driver's from insert()'s own cursor."""
+    if is_sqlite():
+        return IntegrityError, sqlite3.IntegrityError
+    import psycopg2
+
+    return IntegrityError, psycopg2.IntegrityError
 
 
 def free_tags(rows):
