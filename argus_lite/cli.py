@@ -1,4 +1,5 @@
-"""The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup | notifications."""
+"""The argus-lite command: serve | migrate | createuser | create-source | token | initial-setup | notifications |
+archive | restore | backup."""
 import argparse
 import logging
 import os
@@ -9,7 +10,7 @@ import sys
 from peewee import OperationalError
 
 from . import config, db
-from .core import pages, tokens, users
+from .core import archive, pages, tokens, users
 from .models import User
 
 
@@ -19,7 +20,7 @@ def main(argv=None, environ=None):
         settings = config.Settings.from_env(os.environ if environ is None else environ, ini_path=args.config)
         db.open_database(settings.database_url)
         return args.command(args, settings)
-    except (config.SettingsError, users.UserError, db.DatabaseUrlError) as error:
+    except (config.SettingsError, users.UserError, db.DatabaseUrlError, archive.ArchiveRefused) as error:
         return fail(str(error))
     except OperationalError as error:
         return fail(f"database unavailable: {str(error).strip().splitlines()[0]}")
@@ -77,6 +78,29 @@ def build_parser():
     choice.add_argument("--pending", action="store_true", help="print only the number of messages not sent yet")
     choice.add_argument("--retry-failed", action="store_true", help="make the failed messages pending again")
     notifications.set_defaults(command=cmd_notifications)
+
+    to_archive = commands.add_parser(
+        "archive", help="write closed incidents to an NDJSON file, then delete them in batches (docs/archive.md)")
+    to_archive.add_argument("--closed-before", required=True, metavar="DATE",
+                            help="archive the incidents closed before DATE: ISO 8601, e.g. 2026-01-01 or "
+                                 "2026-01-01T00:00:00Z; without an offset in the server's time zone")
+    to_archive.add_argument("--to", metavar="FILE",
+                            help=f"the file to write, which must not exist (default: {ARCHIVE_NAME} in the "
+                                 "current directory, DATE in UTC)")
+    to_archive.add_argument("--batch-size", type=config.positive_int, default=archive.DEFAULT_BATCH_SIZE,
+                            metavar="N", help="incidents per delete transaction (default: %(default)s)")
+    to_archive.set_defaults(command=cmd_archive)
+
+    restore = commands.add_parser("restore", help="write back the incidents of an archive file with their pks")
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--batch-size", type=config.positive_int, default=archive.DEFAULT_BATCH_SIZE,
+                         metavar="N", help="incidents per transaction (default: %(default)s)")
+    restore.set_defaults(command=cmd_restore)
+
+    backup = commands.add_parser("backup", help="a consistent copy of the live SQLite database (on PostgreSQL: "
+                                                "use pg_dump)")
+    backup.add_argument("file", metavar="FILE", help="the copy to write, which must not exist")
+    backup.set_defaults(command=cmd_backup)
     return parser
 
 
@@ -219,6 +243,42 @@ def printable(text):
     from .notify.messages import CONTROL_CHARACTERS
 
     return re.sub(f"[{CONTROL_CHARACTERS}]", lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+ARCHIVE_NAME = "argus-lite-archive-<DATE as YYYYmmddTHHMMSSZ>.ndjson"
+
+
+def cmd_archive(args, settings):
+    from .argus.serialize import incidents as argus_shapes     # the lines show incidents as Argus v2 does
+    from . import times
+
+    times.configure(settings.time_zone)
+    cutoff = archive.parse_cutoff(args.closed_before)
+    path = args.to or f"argus-lite-archive-{cutoff.strftime('%Y%m%dT%H%M%SZ')}.ndjson"
+    require_schema()
+    try:
+        out = open(path, "x", encoding="utf-8")
+    except OSError as error:
+        return fail(f"cannot write {path}: {error.strerror or error}"
+                    + ("; choose another --to" if isinstance(error, FileExistsError) else ""))
+    with out, db.db.connection_context():
+        count = archive.archive(cutoff, out, argus_shapes, batch_size=args.batch_size)
+    print(f"archived {count} incident{'' if count == 1 else 's'} to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args, settings):
+    require_schema()
+    with db.db.connection_context():
+        count = archive.restore(args.file, batch_size=args.batch_size)
+    print(f"restored {count} incident{'' if count == 1 else 's'} from {args.file}", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args, settings):
+    archive.backup_sqlite(args.file)
+    print(f"copied the database to {args.file}", file=sys.stderr)
+    return 0
 
 
 def require_schema():
