@@ -10,6 +10,7 @@ import sys
 from peewee import OperationalError
 
 from . import config, db
+from .version import __version__
 from .core import archive, pages, tokens, users
 from .models import User
 
@@ -34,6 +35,7 @@ def fail(message):
 def build_parser():
     parser = argparse.ArgumentParser(prog="argus-lite", description="The Argus API in one small process.")
     parser.add_argument("--config", metavar="FILE", help="INI file with an [argus_lite] section")
+    parser.add_argument("--version", action="version", version=f"argus-lite {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="migrate if needed, then serve HTTP with waitress")

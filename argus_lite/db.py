@@ -1,6 +1,7 @@
 """The database: one process-wide proxy, the SQLite pragmas, write transactions, and migrations from sql/."""
 import contextlib
 import importlib.resources
+import importlib.util
 import json
 import logging
 import re
@@ -51,6 +52,9 @@ def make_database(url, max_connections=32):
         name = parsed.path.lstrip("/")
         if not name:
             raise DatabaseUrlError(f"no database name in {url!r}")
+        if importlib.util.find_spec("psycopg2") is None:
+            raise DatabaseUrlError("PostgreSQL needs the psycopg2 driver: pip install 'argus-lite[postgresql]'"
+                                   " (the single-file argus-lite.pyz carries SQLite only)")
         return PooledPostgresqlDatabase(
             urllib.parse.unquote(name), host=parsed.hostname or None, port=parsed.port,
             user=urllib.parse.unquote(parsed.username) if parsed.username else None,
