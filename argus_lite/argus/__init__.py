@@ -1,6 +1,6 @@
 """The Argus REST API, v1 and v2: route modules, body readers, serializers, DRF answers."""
-from .. import web
-from . import answers
+from .. import openapi, web
+from . import answers, document
 from .routes import acks, bulk, destinations, events, filters, incident_lists, incidents, media, phone_numbers
 from .routes import previews, profiles, sources, tags, tickets, timeslots
 from .routes import auth as auth_routes
@@ -19,3 +19,6 @@ def install(app, settings):
         for module in ROUTE_MODULES:
             module.install(app, version)
     web.answer_with(app.routes[first:], answers.ANSWERED, answers.answer)
+    openapi.serve(app, "/api/schema", document.api("v2"))       # the URLs GET /api/ advertises (A-9)
+    for version in ("v1", "v2"):
+        openapi.serve(app, f"/api/{version}/schema", document.api(version))

@@ -1,8 +1,9 @@
 """The Cachet 3.x API (reference §2, FACE-1…FACE-15) under /cachet/api: ping, version, status, incidents
 and their updates, incident templates, components and their groups, over the same incidents as the Argus
 API; its 2.x dialect (v1) under /cachet/api/v1."""
-from .. import web
+from .. import openapi, web
 from . import answers, v1
+from . import document
 from .routes import component_groups, components, general, incidents, templates, updates
 
 
@@ -17,4 +18,5 @@ def install(app, settings):
     for module in (general, incidents, updates, templates, components, component_groups):
         module.install(lambda *args, **kwargs: route(app, *args, **kwargs))
     web.add_error_face(app, answers.FACE_PREFIX, answers.bottle_error)
+    openapi.serve(app, answers.PREFIX + "/schema", document.api())
     v1.install(app, settings)

@@ -2,8 +2,8 @@
 services, tokens, weather and health, over the same incidents as the Argus API."""
 from functools import partial
 
-from .. import web
-from . import answers
+from .. import openapi, web
+from . import answers, document
 from .routes import health, incidents, scopes_and_services, tokens, weather
 
 PREFIX = answers.PREFIX
@@ -20,3 +20,4 @@ def install(app, settings):
     for module in (incidents, scopes_and_services, weather, tokens, health):
         module.install(partial(route, app))
     web.add_error_face(app, PREFIX, answers.bottle_error)
+    openapi.serve(app, PREFIX + "/api/schema", document.api())
