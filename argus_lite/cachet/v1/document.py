@@ -6,7 +6,30 @@ from . import answers
 SECURITY_SCHEMES = {"X-Cachet-Token": {"type": "apiKey", "in": "header", "name": "X-Cachet-Token",
                                        "description": "An argus_lite token."}}
 OPERATIONS = {
-    ("GET", "/ping"): Operation("The face answers.", {"200": ANY}, security=[]),
+    ("GET", "/incidents/templates"): Operation("TODO", {"200": ANY}),
+    ("GET", "/incidents/templates/<template_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("GET", "/ping"): Operation("TODO", {"200": ANY}),
+    ("GET", "/version"): Operation("TODO", {"200": ANY}),
+    ("GET", "/incidents"): Operation("TODO", {"200": ANY}),
+    ("GET", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("POST", "/incidents"): Operation("TODO", {"200": ANY}),
+    ("PUT", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("DELETE", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("GET", "/incidents/<incident_pk:int>/updates"): Operation("TODO", {"200": ANY}),
+    ("GET", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("POST", "/incidents/<incident_pk:int>/updates"): Operation("TODO", {"200": ANY}),
+    ("PUT", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("DELETE", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("GET", "/components/groups"): Operation("TODO", {"200": ANY}),
+    ("GET", "/components/groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("POST", "/components/groups"): Operation("TODO", {"200": ANY}),
+    ("PUT", "/components/groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("DELETE", "/components/groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("GET", "/components"): Operation("TODO", {"200": ANY}),
+    ("GET", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("POST", "/components"): Operation("TODO", {"200": ANY}),
+    ("PUT", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("DELETE", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
 }
 
 
