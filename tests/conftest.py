@@ -1,5 +1,6 @@
 """Fixtures: every storage test runs on SQLite and, when ARGUS_LITE_TEST_POSTGRES_URL is set, on PostgreSQL."""
 import os
+import sys
 
 import pytest
 import webtest
@@ -17,6 +18,18 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 def pytest_configure(config):
     if os.environ.get("ARGUS_LITE_REQUIRE_POSTGRES") and not POSTGRES_URL:
         raise pytest.UsageError("ARGUS_LITE_REQUIRE_POSTGRES is set but ARGUS_LITE_TEST_POSTGRES_URL is not")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the schemathesis runs, when they ran (tests/test_openapi_fuzz.py)."""
+    fuzz = sys.modules.get("tests.test_openapi_fuzz")
+    if fuzz is None or not fuzz.FIGURES:
+        return
+    terminalreporter.section(f"schemathesis, {fuzz.EXAMPLES} cases per operation, seed {fuzz.SEED}")
+    for run, backend, operations, cases, failures in fuzz.FIGURES:
+        terminalreporter.line(f"{run:12} {backend:10} {operations:4} operations {cases:6} cases {failures:3} failures")
+    totals = [sum(row[i] for row in fuzz.FIGURES) for i in (2, 3, 4)]
+    terminalreporter.line(f"{'all':23} {totals[0]:4} operations {totals[1]:6} cases {totals[2]:3} failures")
 
 
 def scratch_postgres_database():
