@@ -10,7 +10,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "argus_lite"
 
 FACES = ("argus", "prodmanager", "cachet", "console")
 ENTRY = ("argus_lite", "argus_lite.app", "argus_lite.cli", "argus_lite.serve", "argus_lite.testing")
-HTTP = ("argus_lite.web", "argus_lite.errors")
+HTTP = ("argus_lite.web", "argus_lite.errors", "argus_lite.openapi")
 HTTP_PACKAGES = ("argus_lite.ops",)     # the HTTP layer every app has whatever its faces: health, metrics
 HTTP_LIBRARIES = ("bottle", "waitress", "webtest")
 
