@@ -1,12 +1,16 @@
 """The OpenAPI documents: served where GET /api/ says (A-9) and beside each face's prefix, valid OpenAPI 3.1,
 and built from the route table so that they cannot drift from it: every route of an API is in exactly one
 document, and a route without an operation, or an operation without a route, stops the build."""
+import json
+
 import bottle
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from argus_lite import openapi
 from argus_lite.openapi import Api, Drift, Operation
+from tests.factories import make_user
 
 DOCUMENTS = {"/api/schema/": "Argus API v2", "/api/v1/schema/": "Argus API v1", "/api/v2/schema/": "Argus API v2",
              "/prodmanager/api/schema": "ProdManager", "/cachet/api/schema": "Cachet API 3.x",
@@ -105,3 +109,120 @@ def test_every_operation_is_described(wsgi_app):
     for url, described in openapi.documents(wsgi_app).items():
         for key, operation in described.operations.items():
             assert operation.summary != "TODO", (url, key)
+
+
+def conforms(document, method, path, answer):
+    """The answer's body is valid against the schema the document gives its status (or its 4XX)."""
+    operation = document["paths"][path][method.lower()]
+    status = str(answer.status_int)
+    described = operation["responses"].get(status) or operation["responses"][status[0] + "XX"]
+    if "content" not in described:
+        assert not answer.body, (method, path, status)
+        return
+    schema = described["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({"components": document["components"], "allOf": [schema]},
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(answer.json)]
+    assert not problems, (method, path, status, problems, answer.json)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_argus_incidents_answers_are_the_documented_shapes(api, admin, end_user, source, version):
+    """One call of each incidents-side operation, successes and refusals, read against its schema."""
+    document = api.get(f"/api/{version}/schema/").json
+    base = f"/api/{version}"
+    seen = []
+
+    def call(method, path, body=None, caller=admin, status=None, query="", **path_values):
+        url = base + path.format(**path_values) + query
+        answer = api.request(url, method=method, headers=caller.headers if caller else {}, expect_errors=True,
+                             **({"body": json.dumps(body).encode(), "content_type": "application/json"}
+                                if body is not None else {}))
+        if status is not None:
+            assert answer.status_int == status, (method, url, answer.status_int, answer.body[:500])
+        conforms(document, method, path, answer)
+        seen.append((method, path))
+        return answer
+
+    make_user(f"login-{version}")                # a fresh token replaces the user's old one
+    call("POST", "/token-auth/", {"username": f"login-{version}", "password": "secret-pw"}, caller=None, status=200)
+    call("POST", "/token-auth/", {"username": f"login-{version}", "password": "wrong"}, caller=None, status=400)
+    call("GET", "/auth/user/", status=200)
+    call("GET", "/auth/user/", caller=None, status=401)
+    call("GET", "/auth/users/{user_pk}/", user_pk=end_user.user.id, status=200)
+    call("GET", "/auth/users/{user_pk}/", user_pk=99999, status=404)
+    new = {"start_time": "2026-01-02T03:04:05+01:00", "end_time": "infinity", "description": "down",
+           "tags": [{"tag": "host=a.example.org"}], "level": 2, "details_url": "/x"}
+    pk = call("POST", "/incidents/", new, caller=source, status=201).json["pk"]
+    call("POST", "/incidents/", {"tags": "no"}, caller=source, status=400)
+    stateless = call("POST", "/incidents/mine/", {**new, "end_time": None}, caller=source, status=201).json["pk"]
+    call("GET", "/incidents/{incident_pk}/", incident_pk=pk, status=200)
+    call("GET", "/incidents/{incident_pk}/", incident_pk=99999, status=404)
+    call("PATCH", "/incidents/{incident_pk}/", {"level": "3"}, incident_pk=pk, status=200)
+    call("PATCH", "/incidents/{incident_pk}/", {"pk": 1}, incident_pk=pk, status=400)
+    call("PUT", "/incidents/{incident_pk}/", {"tags": [{"tag": "a=b"}], "ticket_url": "https://t.example.org/1"},
+         incident_pk=pk, status=200)
+    call("PUT", "/incidents/{incident_pk}/ticket_url/", {"ticket_url": ""}, incident_pk=pk, status=200)
+    for path in ("/incidents/", "/incidents/mine/"):
+        call("GET", path, status=200)
+        call("GET", path, query="?page_size=1&tags=a=b", status=200)
+        call("GET", path, query="?count=1&open=true", status=200)
+        call("GET", path, query="?open=maybe", status=400)
+    call("POST", "/incidents/{incident_pk}/events/", {"type": "OTH", "description": "note"}, incident_pk=pk,
+         caller=end_user, status=201)
+    call("POST", "/incidents/{incident_pk}/events/", {"type": "STA"}, incident_pk=pk, caller=end_user, status=400)
+    events = call("GET", "/incidents/{incident_pk}/events/", incident_pk=pk, status=200).json
+    call("GET", "/incidents/{incident_pk}/events/{event_pk}/", incident_pk=pk, event_pk=events[0]["pk"], status=200)
+    ack = call("POST", "/incidents/{incident_pk}/acks/", {"event": {"description": "mine"}}, incident_pk=pk,
+               caller=end_user, status=201).json["pk"]
+    call("POST", "/incidents/{incident_pk}/acks/", {}, incident_pk=pk, caller=source, status=403)
+    call("GET", "/incidents/{incident_pk}/acks/", incident_pk=pk, status=200)
+    call("GET", "/incidents/{incident_pk}/acks/{ack_pk}/", incident_pk=pk, ack_pk=ack, status=200)
+    for method in ("PUT", "PATCH"):
+        call(method, "/incidents/{incident_pk}/acks/{ack_pk}/", {"expiration": "2999-01-01T00:00:00Z"},
+             incident_pk=pk, ack_pk=ack, status=200)
+    call("PUT", "/incidents/{incident_pk}/acks/{ack_pk}/", {"expiration": "1999-01-01T00:00:00Z"},
+         incident_pk=pk, ack_pk=ack, status=400)
+    call("POST", "/incidents/{incident_pk}/tags/", {"tag": "c=d"}, incident_pk=pk, status=201)
+    call("POST", "/incidents/{incident_pk}/tags/", {"tag": "nokey"}, incident_pk=pk, status=400)
+    call("GET", "/incidents/{incident_pk}/tags/", incident_pk=pk, status=200)
+    call("GET", "/incidents/{incident_pk}/tags/{tag_text}/", incident_pk=pk, tag_text="c=d", status=200)
+    call("DELETE", "/incidents/{incident_pk}/tags/{tag_text}/", incident_pk=pk, tag_text="c=d", status=204)
+    call("GET", "/incidents/{incident_pk}/tags/", incident_pk=99999, status=404)
+    call("GET", "/incidents/sources/", status=200)
+    source_pk = call("POST", "/incidents/sources/", {"name": f"s-{version}", "type": "nav"}, status=201).json["pk"]
+    call("POST", "/incidents/sources/", {"name": "x", "type": "nav"}, caller=end_user, status=403)
+    call("POST", "/incidents/sources/", {"name": "x", "type": "unknown"}, status=400)
+    call("GET", "/incidents/sources/{source_pk}/", source_pk=source_pk, status=200)
+    call("PUT", "/incidents/sources/{source_pk}/", {"name": f"t-{version}"}, source_pk=source_pk, status=200)
+    call("PATCH", "/incidents/sources/{source_pk}/", {}, source_pk=source_pk, status=200)
+    call("GET", "/incidents/source-types/", status=200)
+    call("POST", "/incidents/source-types/", {"name": f"type{version}"}, status=201)
+    call("POST", "/incidents/source-types/", {"name": "Upper"}, status=400)
+    call("GET", "/incidents/source-types/{type_name}/", type_name="nav", status=200)
+    call("GET", "/incidents/source-types/{type_name}/", type_name="none", status=404)
+    if version == "v1":
+        call("GET", "/incidents/metadata/", status=200)
+        call("GET", "/incidents/open/", status=200)
+        call("GET", "/incidents/open+unacked/", status=200)
+    else:
+        call("GET", "/incidents/events/", query="?page_size=1", status=200)
+        call("GET", "/incidents/events/", query="?cursor=bad", status=400)
+        call("POST", "/incidents/ticket_url/bulk/", {"ids": [pk, 99999], "ticket_url": "https://t.example.org/2"},
+             status=201)
+        call("POST", "/incidents/ticket_url/bulk/", {"ids": [99999], "ticket_url": ""}, status=400)
+        call("POST", "/incidents/ticket_url/bulk/", {"ids": []}, status=400)
+        call("POST", "/incidents/acks/bulk/", {"ids": [pk], "ack": {"description": "again"}}, caller=end_user,
+             status=201)
+        call("POST", "/incidents/events/bulk/", {"ids": [pk, 99999], "event": {"type": "CLO"}}, caller=end_user,
+             status=201)
+        call("POST", "/incidents/events/bulk/", {"ids": [pk], "event": {"type": "CLO"}}, caller=end_user,
+             status=400)
+        call("PUT", "/incidents/{incident_pk}/automatic-ticket/", incident_pk=pk, status=200)     # it has one
+        call("PUT", "/incidents/{incident_pk}/automatic-ticket/", incident_pk=stateless, status=400)  # no plugin
+        call("POST", "/refresh-token/", caller=end_user, status=200)
+        call("POST", "/auth/refresh-token/", caller=admin, status=200)
+        admin = make_user("admin2", is_superuser=True)
+    call("POST", "/auth/logout/", caller=admin, status=200)
+    assert {key for key in seen} >= {(m, p) for p, ops in document["paths"].items() for m in map(str.upper, ops)
+                                    if not p.startswith(("/notificationprofiles", "/auth/phone-number"))}
