@@ -12,6 +12,9 @@ TIME_READ = {"type": "string", "pattern": r"^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$
 DAY = {"type": "integer", "enum": list(range(1, 8)), "description": "ISO weekday: 1 is Monday."}
 SLUG = {"type": "string", "enum": sorted(MEDIA_NAMES), "description": "MED-1: the installed media only."}
 PK_LIST = array(PK)
+E164 = {"type": "string", "pattern": r"^\+[1-9][0-9]{1,14}$", "description": "PHN-2: E.164."}
+NAME = {"type": "string", "maxLength": 40, "description": "MOD-9: unique among the caller's."}
+NEW_NAME = {**NAME, "minLength": 1}
 
 SCHEMAS = {
     "Incident": {"type": "object", "required": ["pk"]},        # until document.py defines it
@@ -19,24 +22,25 @@ SCHEMAS = {
     "TimeRecurrence": obj({"days": {**array(DAY), "minItems": 1}, "start": TIME_SHOWN, "end": TIME_SHOWN,
                            "all_day": {"const": True, "description": "TS-1: present only when true."}},
                           required=["days", "start", "end"]),
-    "Timeslot": obj({"pk": PK, "name": STRING, "time_recurrences": array(ref("TimeRecurrence"))}),
+    "Timeslot": obj({"pk": PK, "name": NAME, "time_recurrences": array(ref("TimeRecurrence"))}),
     "FilterBlob": obj({"sourceSystemIds": array(PK), "tags": array(STRING), "open": nullable(BOOLEAN),
                        "acked": nullable(BOOLEAN), "stateful": nullable(BOOLEAN),
                        "maxlevel": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
                        "event_type": nullable({"type": "string", "enum": sorted(EVENT_TYPES)})},
                       required=["open", "acked", "stateful", "maxlevel", "event_type"]),
-    "Filter": obj({"pk": PK, "name": STRING, "filter_string": STRING, "filter": ref("FilterBlob")}),
+    "Filter": obj({"pk": PK, "name": NAME, "filter_string": STRING, "filter": ref("FilterBlob")}),
     "Media": obj({"slug": SLUG, "name": {"type": "string", "enum": sorted(MEDIA_NAMES.values())}}),
     "EmailSettings": obj({"synced": BOOLEAN, "email_address": STRING}),
-    "SmsSettings": obj({"phone_number": STRING}),
-    "Destination": obj({"pk": PK, "media": ref("Media"), "label": nullable(STRING), "suggested_label": STRING,
+    "SmsSettings": obj({"phone_number": E164}),
+    "Destination": obj({"pk": PK, "media": ref("Media"), "label": nullable({"type": "string", "maxLength": 50}),
+                        "suggested_label": STRING,
                         "settings": {"anyOf": [ref("EmailSettings"), ref("SmsSettings")]}}),
-    "PhoneNumber": obj({"pk": PK, "user": PK, "phone_number": STRING}),
+    "PhoneNumber": obj({"pk": PK, "user": PK, "phone_number": E164}),
     "NotificationProfileV1": obj({"pk": PK, "timeslot": ref("Timeslot"), "filters": array(ref("Filter")),
                                   "media": array({"type": "string", "enum": ["EM", "SM"]}), "active": BOOLEAN,
                                   "phone_number": nullable(ref("PhoneNumber"))},
                                  ) | {"description": "NP-2: API v1's profile."},
-    "NotificationProfileV2": obj({"pk": PK, "name": nullable(STRING), "timeslot": ref("Timeslot"),
+    "NotificationProfileV2": obj({"pk": PK, "name": nullable(NAME), "timeslot": ref("Timeslot"),
                                   "filters": array(ref("Filter")), "destinations": array(ref("Destination")),
                                   "active": BOOLEAN}) | {"description": "NP-1: API v2's profile."},
     "NotificationProfile": {"anyOf": [ref("NotificationProfileV1"), ref("NotificationProfileV2")],
@@ -49,10 +53,10 @@ def body(properties, required=()):
     return obj(properties, required=list(required), extra=True)
 
 
-TIMESLOT_FIELDS = {"name": {"type": "string", "minLength": 1},
+TIMESLOT_FIELDS = {"name": NEW_NAME,
                    "time_recurrences": array(body({"days": {**array(DAY), "minItems": 1}, "start": TIME_READ,
                                                    "end": TIME_READ, "all_day": BOOLEAN}, ["days"]))}
-FILTER_FIELDS = {"name": {"type": "string", "minLength": 1},
+FILTER_FIELDS = {"name": NEW_NAME,
                  "filter_string": {"type": "string",
                                    "description": 'NF-3: JSON text {"sourceSystemIds": [int], "tags": [str]}.'},
                  "filter": body({"sourceSystemIds": array(PK), "tags": array({"type": "string", "minLength": 3}),
@@ -60,7 +64,7 @@ FILTER_FIELDS = {"name": {"type": "string", "minLength": 1},
                                  "stateful": nullable(BOOLEAN),
                                  "maxlevel": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
                                  "event_type": nullable({"type": "string", "enum": sorted(EVENT_TYPES)})})}
-PROFILE_FIELDS = {"timeslot": PK, "filters": {**PK_LIST, "minItems": 1}, "name": nullable(STRING),
+PROFILE_FIELDS = {"timeslot": PK, "filters": {**PK_LIST, "minItems": 1}, "name": nullable(NAME),
                   "active": BOOLEAN,
                   "destinations": {**PK_LIST, "description": "API v2 (NP-3): the caller's destinations."},
                   "media": {**array({"type": "string", "enum": ["EM", "SM"]}),
