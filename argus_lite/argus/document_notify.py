@@ -73,15 +73,18 @@ PROFILE_FIELDS = {"timeslot": PK, "filters": {**PK_LIST, "minItems": 1}, "name":
 DESTINATION_FIELDS = {"media": SLUG, "label": nullable({"type": "string", "maxLength": 50}),
                       "settings": body({"email_address": STRING, "phone_number": STRING})}
 NUMBER_FIELDS = {"phone_number": {"type": "string", "description": "PHN-2: E.164, country code included."}}
-PREVIEW = body({"sourceSystemIds": array(INTEGER), "tags": array(STRING)})
+PREVIEW = {**body({"sourceSystemIds": array(INTEGER), "tags": array(STRING)}),
+           "examples": [{"sourceSystemIds": [1], "tags": ["host=db1.example.org"]}]}
 
 
-def owned(name, schema, fields, required, rules, created="201", changed="200"):
-    """The six operations of an owner-scoped resource (list, create, get, PUT, PATCH, DELETE)."""
+def owned(name, schema, fields, required, rules, example, created="201", changed="200"):
+    """The six operations of an owner-scoped resource (list, create, get, PUT, PATCH, DELETE); example: a body
+    its create accepts."""
+    whole = {**body(fields, required), "examples": [example]}
     return {
         "list": Operation(f"The caller's {name}s ({rules}).", {"200": array(schema)}),
         "create": Operation(f"Creates one of the caller's {name}s ({rules}).", {created: schema},
-                            body=body(fields, required), body_required=True),
+                            body=whole, body_required=True),
         "get": Operation(f"One of the caller's {name}s; another user's is unknown, 404 ({rules}).",
                          {"200": schema}),
         "put": Operation(f"Replaces one of the caller's {name}s ({rules}).", {changed: schema},
@@ -99,19 +102,24 @@ def table(base, pk, operations):
             ("PATCH", one): operations["patch"], ("DELETE", one): operations["delete"]}
 
 
-TIMESLOTS = owned("timeslot", ref("Timeslot"), TIMESLOT_FIELDS, ["name", "time_recurrences"], "TS-1…TS-7")
+TIMESLOTS = owned("timeslot", ref("Timeslot"), TIMESLOT_FIELDS, ["name", "time_recurrences"], "TS-1…TS-7",
+                    {"name": "Work hours", "time_recurrences": [
+                        {"days": [1, 2, 3, 4, 5], "start": "08:00:00", "end": "16:00:00"},
+                        {"days": [6, 7], "all_day": True}]})
 TIMESLOTS["list"] = Operation("The caller's timeslots, by name (TS-2).", {"200": array(ref("Timeslot"))})
-FILTERS = owned("filter", ref("Filter"), FILTER_FIELDS, ["name"], "NF-1…NF-8")
+FILTERS = owned("filter", ref("Filter"), FILTER_FIELDS, ["name"], "NF-1…NF-8",
+                {"name": "Database servers", "filter": {"sourceSystemIds": [1], "tags": ["host=db1.example.org"],
+                                                        "maxlevel": 2, "open": True}})
 FILTERS["delete"] = Operation("Deletes one of the caller's filters; refused (400) while a profile uses it (NF-8).",
                               {"204": None})
 PROFILES = owned("notification profile", ref("NotificationProfile"), PROFILE_FIELDS, ["timeslot", "filters"],
-                 "NP-1…NP-8")
+                 "NP-1…NP-8", {"timeslot": 1, "filters": [1], "name": "Databases at work", "active": True})
 DESTINATIONS = owned("destination", ref("Destination"), DESTINATION_FIELDS, ["media", "settings"],
-                     "DST-1…DST-9")
+                     "DST-1…DST-9", {"media": "sms", "label": "On call", "settings": {"phone_number": "+4798765432"}})
 DESTINATIONS["delete"] = Operation("Deletes one of the caller's destinations; a synced or used email "
                                    "destination is refused, 400 (DST-9).", {"204": None})
 NUMBERS = owned("phone number", ref("PhoneNumber"), NUMBER_FIELDS, ["phone_number"], "PHN-1…PHN-6",
-                changed="201")
+                {"phone_number": "+4798765432"}, changed="201")
 NUMBERS["patch"] = Operation("Changes the number of one of the caller's phone numbers; PATCH needs "
                              "phone_number as PUT does and both answer 201, as Argus does (PHN-5).",
                              {"201": ref("PhoneNumber")}, body=body(NUMBER_FIELDS, ["phone_number"]),
