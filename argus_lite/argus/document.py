@@ -275,5 +275,5 @@ def api(version):
     operations = {key: operation for key, operation in {**OPERATIONS, **document_notify.OPERATIONS}.items()
                   if key not in other}
     return Api(title=f"Argus API {version}", version=__version__, prefix=f"/api/{version}",
-               operations=operations, schemas={**schemas(version), **document_notify.SCHEMAS},
+               operations=operations, schemas={**schemas(version), **document_notify.schemas(version)},
                security_schemes=SECURITY_SCHEMES, security=TOKEN, errors={"4XX": ERROR}, trailing_slash=True)

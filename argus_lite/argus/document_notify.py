@@ -17,8 +17,6 @@ NAME = {"type": "string", "maxLength": 40, "description": "MOD-9: unique among t
 NEW_NAME = {**NAME, "minLength": 1}
 
 SCHEMAS = {
-    "Incident": {"type": "object", "required": ["pk"]},        # until document.py defines it
-    "IncidentPage": {"type": "object", "required": ["next", "previous", "results"]},   # until document.py defines it
     "TimeRecurrence": obj({"days": {**array(DAY), "minItems": 1}, "start": TIME_SHOWN, "end": TIME_SHOWN,
                            "all_day": {"const": True, "description": "TS-1: present only when true."}},
                           required=["days", "start", "end"]),
@@ -43,8 +41,6 @@ SCHEMAS = {
     "NotificationProfileV2": obj({"pk": PK, "name": nullable(NAME), "timeslot": ref("Timeslot"),
                                   "filters": array(ref("Filter")), "destinations": array(ref("Destination")),
                                   "active": BOOLEAN}) | {"description": "NP-1: API v2's profile."},
-    "NotificationProfile": {"anyOf": [ref("NotificationProfileV1"), ref("NotificationProfileV2")],
-                            "description": "V-13: NotificationProfileV1 in API v1, NotificationProfileV2 in v2."},
 }
 
 
@@ -162,3 +158,8 @@ ONLY_IN = {"v1": {("GET", "/auth/phone-number"), ("POST", "/auth/phone-number"),
                   ("GET", "/notificationprofiles/destinations/<destination_pk:int>/duplicate"),
                   ("GET", "/notificationprofiles/media"), ("GET", "/notificationprofiles/media/<slug>"),
                   ("GET", "/notificationprofiles/media/<slug>/json_schema")}}
+
+
+def schemas(version):
+    """The component schemas of one version: a notification profile has its version's shape (V-13)."""
+    return {**SCHEMAS, "NotificationProfile": ref(f"NotificationProfile{version.upper()}")}
