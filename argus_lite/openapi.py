@@ -43,6 +43,7 @@ class Api:
     security: list = field(default_factory=list)
     errors: dict = field(default_factory=dict)   # {"4XX": schema}: every operation may answer these
     content_type: str = "application/json"
+    error_content_type: str = ""         # the 4xx answers' media type when not content_type (Cachet 3.x)
     trailing_slash: bool = False         # the path written as its clients write it (Argus: /incidents/)
     excluded: tuple = ()                 # prefixes below `prefix` that belong to another document
     description: str = ""
@@ -110,7 +111,8 @@ def described_operation(api, route, operation):
     responses = {}
     for status, schema in {**operation.responses, **{k: v for k, v in api.errors.items()
                                                      if k not in operation.responses}}.items():
-        responses[status] = response(status, schema, content_type)
+        error = status.startswith("4") and api.error_content_type
+        responses[status] = response(status, schema, api.error_content_type if error else content_type)
     answer["responses"] = responses
     if operation.security is not None:
         answer["security"] = operation.security

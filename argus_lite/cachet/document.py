@@ -1,47 +1,178 @@
-"""The OpenAPI document of the Cachet 3.x face, served at /cachet/api/schema."""
-from ..openapi import ANY, Api, Operation
+"""The OpenAPI document of the Cachet 3.x face, served at /cachet/api/schema (reference §2, FACE-10):
+JSON:API documents as application/vnd.api+json, Laravel's errors as application/json."""
+from ..openapi import (BOOLEAN, INTEGER, STRING, Api, Operation, array, nullable, obj, ref)
 from ..version import __version__
 from . import answers
 
-SECURITY_SCHEMES = {"Bearer": {"type": "http", "scheme": "bearer", "description": "An argus_lite token."}}
+SECURITY_SCHEMES = {"Bearer": {"type": "http", "scheme": "bearer",
+                               "description": "An argus_lite token; its 3.x abilities bound the writes (FACE-11)."}}
+READ = [{"Bearer": []}, {}]                 # guests may read (FACE-7)
+WRITE = [{"Bearer": []}]
+
+TIMESTAMP = obj({"human": nullable(STRING), "string": nullable(STRING)})
+STATUS = obj({"human": {"enum": ["Reported", "Investigating", "Identified", "Watching", "Fixed"]},
+              "value": {"type": "integer", "enum": [0, 1, 2, 3, 4]}})
+COMPONENT_STATUS = obj({"human": {"enum": ["Operational", "Performance issues", "Partial outage", "Major outage",
+                                           "Unknown", "Under maintenance"]},
+                        "value": {"type": "integer", "enum": [1, 2, 3, 4, 5, 6]}})
+IDENTIFIER = obj({"type": STRING, "id": STRING})
+RELATIONSHIPS = {"type": "object", "additionalProperties": obj({"data": {"anyOf": [
+    array(IDENTIFIER), IDENTIFIER, {"type": "null"}]}})}
+META = {"anyOf": [{"type": "object"}, {"type": "null"}]}
+
+
+def resource(kind, attributes, optional=()):
+    required = [name for name in attributes if name not in optional]
+    return obj({"id": STRING, "type": {"const": kind}, "attributes": obj(attributes, required),
+                "relationships": RELATIONSHIPS}, ["id", "type", "attributes"])
+
+
+SCHEMAS = {
+    "Timestamp": TIMESTAMP,
+    "Incident": resource("incidents", {
+        "id": INTEGER, "guid": STRING, "name": STRING, "message": STRING, "visible": INTEGER,
+        "stickied": BOOLEAN, "notifications": BOOLEAN, "status": STATUS, "occurred": ref("Timestamp"),
+        "published": ref("Timestamp"), "created": ref("Timestamp"), "updated": ref("Timestamp"), "meta": META},
+        optional=("meta",)),
+    "Update": resource("updates", {
+        "id": INTEGER, "updateable_id": INTEGER, "updateable_type": {"const": "incident"}, "message": STRING,
+        "status": STATUS, "created": ref("Timestamp"), "updated": ref("Timestamp")}),
+    "IncidentTemplate": resource("incidentTemplates", {
+        "id": INTEGER, "name": STRING, "slug": STRING, "template": STRING, "engine": STRING,
+        "created": ref("Timestamp"), "updated": ref("Timestamp")}),
+    "Component": resource("components", {
+        "id": INTEGER, "name": STRING, "description": nullable(STRING), "link": nullable(STRING),
+        "order": INTEGER, "status": COMPONENT_STATUS, "latest_status": COMPONENT_STATUS, "enabled": BOOLEAN,
+        "created": ref("Timestamp"), "updated": ref("Timestamp"), "meta": META,
+        "pivot": obj({"component_status": COMPONENT_STATUS})}, optional=("meta", "pivot")),
+    "ComponentGroup": resource("componentGroups", {
+        "id": INTEGER, "name": STRING, "order": INTEGER, "order_column": nullable(STRING),
+        "order_direction": nullable(STRING), "collapsed": INTEGER, "visible": INTEGER,
+        "created": ref("Timestamp"), "updated": ref("Timestamp"), "meta": META}, optional=("meta",)),
+    "Links": obj({"first": STRING, "prev": STRING, "next": STRING}, ["first"]),
+    "PageMeta": obj({"current_page": INTEGER, "from": nullable(INTEGER), "path": STRING, "per_page": INTEGER,
+                     "to": nullable(INTEGER)}),
+    "Error": obj({"message": STRING}),
+    "ValidationError": obj({"message": STRING, "errors": {"type": "object",
+                                                          "additionalProperties": array(STRING)}}),
+}
+ANY_RESOURCE = {"anyOf": [ref(name) for name in ("Incident", "Update", "IncidentTemplate", "Component",
+                                                 "ComponentGroup")]}
+ERROR = ref("Error")
+ERRORS = {"422": ref("ValidationError"), "4XX": ERROR}
+
+
+def single(name):
+    return obj({"data": ref(name), "included": array(ANY_RESOURCE)}, ["data"])
+
+
+def listed(name):
+    return obj({"data": array(ref(name)), "links": ref("Links"), "meta": ref("PageMeta"),
+                "included": array(ANY_RESOURCE)}, ["data", "links", "meta"])
+
+
+PAGE = {"page": INTEGER, "per_page": INTEGER}
+SORT = {"sort": STRING}
+INCLUDE = {"include": STRING}
+ANY_OBJECT = {"type": "object"}
+
+
+def reads(summary, name, query=None, many=True):
+    return Operation(summary, {"200": listed(name) if many else single(name)}, query=query or {}, security=READ)
+
+
+def writes(summary, name, body, status="200"):
+    return Operation(summary, {status: single(name)}, body=body, forms=True, security=WRITE)
+
+
+def deletes(summary):
+    return Operation(summary, {"204": None}, security=WRITE)
+
+
+INCIDENT_BODY = {"type": "object", "properties": {
+    "name": STRING, "message": STRING, "template": STRING, "template_vars": ANY_OBJECT, "status": INTEGER,
+    "visible": BOOLEAN, "stickied": BOOLEAN, "notifications": BOOLEAN, "occurred_at": STRING,
+    "published_at": STRING, "component_id": INTEGER, "component_status": INTEGER,
+    "components": array(obj({"id": INTEGER, "status": INTEGER})), "meta": ANY_OBJECT}}
+UPDATE_BODY = {"type": "object", "properties": {"status": INTEGER, "message": STRING}}
+TEMPLATE_BODY = {"type": "object", "properties": {"name": STRING, "slug": STRING, "template": STRING,
+                                                  "engine": {"enum": ["twig"]}}}
+COMPONENT_BODY = {"type": "object", "properties": {
+    "name": STRING, "description": STRING, "status": INTEGER, "link": STRING, "order": INTEGER,
+    "enabled": BOOLEAN, "component_group_id": INTEGER, "meta": ANY_OBJECT}}
+GROUP_BODY = {"type": "object", "properties": {
+    "name": STRING, "order": INTEGER, "visible": BOOLEAN, "collapsed": INTEGER,
+    "order_column": {"enum": ["id", "last_updated", "name", "manual", "status"]},
+    "order_direction": {"enum": ["asc", "desc"]}, "components": array(INTEGER), "meta": ANY_OBJECT}}
+
+INCIDENT_QUERY = {"filter[name]": STRING, "filter[status]": STRING, "filter[occurs_after]": STRING,
+                  "filter[occurs_before]": STRING, "filter[occurs_on]": STRING, **SORT, **INCLUDE, **PAGE}
+UPDATES = "/incidents/<incident_pk:int>/updates"
+UPDATE = UPDATES + "/<update_pk:int>"
+
 OPERATIONS = {
-    ("GET", "/ping"): Operation("TODO", {"200": ANY}),
-    ("GET", "/version"): Operation("TODO", {"200": ANY}),
-    ("GET", "/status"): Operation("TODO", {"200": ANY}),
-    ("GET", "/incidents"): Operation("TODO", {"200": ANY}),
-    ("GET", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("POST", "/incidents"): Operation("TODO", {"200": ANY}),
-    ("PUT", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("PATCH", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("DELETE", "/incidents/<incident_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("GET", "/incidents/<incident_pk:int>/updates"): Operation("TODO", {"200": ANY}),
-    ("GET", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("POST", "/incidents/<incident_pk:int>/updates"): Operation("TODO", {"200": ANY}),
-    ("PUT", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("PATCH", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("DELETE", "/incidents/<incident_pk:int>/updates/<update_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("GET", "/incident-templates"): Operation("TODO", {"200": ANY}),
-    ("GET", "/incident-templates/<template_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("POST", "/incident-templates"): Operation("TODO", {"200": ANY}),
-    ("PUT", "/incident-templates/<template_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("PATCH", "/incident-templates/<template_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("DELETE", "/incident-templates/<template_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("GET", "/components"): Operation("TODO", {"200": ANY}),
-    ("GET", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("POST", "/components"): Operation("TODO", {"200": ANY}),
-    ("PUT", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("PATCH", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("DELETE", "/components/<component_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("GET", "/component-groups"): Operation("TODO", {"200": ANY}),
-    ("GET", "/component-groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("POST", "/component-groups"): Operation("TODO", {"200": ANY}),
-    ("PUT", "/component-groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("PATCH", "/component-groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
-    ("DELETE", "/component-groups/<group_pk:int>"): Operation("TODO", {"200": ANY}),
+    ("GET", "/ping"): Operation("Pong! (reference §2.3).", {"200": obj({"data": {"const": "Pong!"}})},
+                                security=READ),
+    ("GET", "/version"): Operation("The Cachet version served (reference §2.3).",
+                                   {"200": obj({"data": obj({"version": STRING})})}, security=READ),
+    ("GET", "/status"): Operation("The system status from components and incidents (reference §2.3).", {
+        "200": obj({"data": obj({"status": {"enum": ["operational", "partial_outage", "major_outage",
+                                                     "under_maintenance"]}, "message": STRING})})}, security=READ),
+    ("GET", "/incidents"): reads("Incidents, filtered, sorted, paged (reference §2.4, FACE-7).", "Incident",
+                                 INCIDENT_QUERY),
+    ("GET", "/incidents/<incident_pk:int>"): reads("One incident (reference §2.4).", "Incident", INCLUDE, False),
+    ("POST", "/incidents"): writes("Store an incident (reference §2.4, FACE-14).", "Incident", INCIDENT_BODY, "201"),
+    ("PUT", "/incidents/<incident_pk:int>"): writes("Update an incident (reference §2.4).", "Incident",
+                                                    INCIDENT_BODY),
+    ("PATCH", "/incidents/<incident_pk:int>"): writes("Update an incident (reference §2.4).", "Incident",
+                                                      INCIDENT_BODY),
+    ("DELETE", "/incidents/<incident_pk:int>"): deletes("Delete an incident (reference §2.4)."),
+    ("GET", UPDATES): reads("An incident's updates (reference §2.5).", "Update",
+                            {"filter[status]": STRING, **SORT, **INCLUDE, **PAGE}),
+    ("GET", UPDATE): reads("One update (reference §2.5).", "Update", INCLUDE, False),
+    ("POST", UPDATES): writes("Add an update (reference §2.5).", "Update", UPDATE_BODY, "201"),
+    ("PUT", UPDATE): writes("Edit an update (reference §2.5).", "Update", UPDATE_BODY),
+    ("PATCH", UPDATE): writes("Edit an update (reference §2.5).", "Update", UPDATE_BODY),
+    ("DELETE", UPDATE): deletes("Delete an update (reference §2.5)."),
+    ("GET", "/incident-templates"): reads("Incident templates (FACE-14).", "IncidentTemplate",
+                                          {"filter[name]": STRING, "filter[slug]": STRING, **SORT, **PAGE}),
+    ("GET", "/incident-templates/<template_pk:int>"): reads("One template (FACE-14).", "IncidentTemplate",
+                                                           many=False),
+    ("POST", "/incident-templates"): writes("Store a template (FACE-14).", "IncidentTemplate", TEMPLATE_BODY,
+                                            "201"),
+    ("PUT", "/incident-templates/<template_pk:int>"): writes("Update a template (FACE-14).", "IncidentTemplate",
+                                                             TEMPLATE_BODY),
+    ("PATCH", "/incident-templates/<template_pk:int>"): writes("Update a template (FACE-14).", "IncidentTemplate",
+                                                               TEMPLATE_BODY),
+    ("DELETE", "/incident-templates/<template_pk:int>"): deletes("Delete a template (FACE-14)."),
+    ("GET", "/components"): reads("Components (reference §2.5, FACE-5).", "Component",
+                                  {"filter[name]": STRING, "filter[status]": STRING, "filter[enabled]": STRING,
+                                   **SORT, **INCLUDE, **PAGE}),
+    ("GET", "/components/<component_pk:int>"): reads("One component (reference §2.5).", "Component", INCLUDE,
+                                                     False),
+    ("POST", "/components"): writes("Store a component (reference §2.5).", "Component", COMPONENT_BODY, "201"),
+    ("PUT", "/components/<component_pk:int>"): writes("Update a component (reference §2.5).", "Component",
+                                                      COMPONENT_BODY),
+    ("PATCH", "/components/<component_pk:int>"): writes("Update a component (reference §2.5).", "Component",
+                                                        COMPONENT_BODY),
+    ("DELETE", "/components/<component_pk:int>"): Operation(
+        "Delete a component; 409 while incidents name it (reference §2.5).", {"204": None, "409": ERROR},
+        security=WRITE),
+    ("GET", "/component-groups"): reads("Component groups (reference §2.5, FACE-5).", "ComponentGroup",
+                                        {**SORT, **INCLUDE, **PAGE}),
+    ("GET", "/component-groups/<group_pk:int>"): reads("One group (reference §2.5).", "ComponentGroup", INCLUDE,
+                                                       False),
+    ("POST", "/component-groups"): writes("Store a group (reference §2.5).", "ComponentGroup", GROUP_BODY, "201"),
+    ("PUT", "/component-groups/<group_pk:int>"): writes("Update a group (reference §2.5).", "ComponentGroup",
+                                                        GROUP_BODY),
+    ("PATCH", "/component-groups/<group_pk:int>"): writes("Update a group (reference §2.5).", "ComponentGroup",
+                                                          GROUP_BODY),
+    ("DELETE", "/component-groups/<group_pk:int>"): deletes("Delete a group (reference §2.5)."),
 }
 
 
 def api():
     return Api(title="Cachet API 3.x (argus_lite)", version=__version__, prefix=answers.PREFIX,
-               operations=OPERATIONS, security_schemes=SECURITY_SCHEMES, security=[{"Bearer": []}, {}],
-               errors={"4XX": ANY}, content_type=answers.JSON_API, excluded=(answers.PREFIX + "/v1",))
+               operations=OPERATIONS, schemas=SCHEMAS, security_schemes=SECURITY_SCHEMES, security=READ,
+               errors=ERRORS, content_type=answers.JSON_API, error_content_type="application/json",
+               excluded=(answers.PREFIX + "/v1",))
