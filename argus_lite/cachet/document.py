@@ -89,19 +89,32 @@ def deletes(summary):
     return Operation(summary, {"204": None}, security=WRITE)
 
 
+NAME = {"type": "string", "maxLength": 255}
+INCIDENT_STATUS = {"type": "integer", "enum": [0, 1, 2, 3, 4]}        # reference §2.3: Reported … Fixed
+COMPONENT_STATUS_VALUE = {"type": "integer", "enum": [1, 2, 3, 4, 5, 6]}
 INCIDENT_BODY = {"type": "object", "properties": {
-    "name": STRING, "message": STRING, "template": STRING, "template_vars": ANY_OBJECT, "status": INTEGER,
+    "name": NAME, "message": STRING, "template": STRING, "template_vars": ANY_OBJECT, "status": INCIDENT_STATUS,
     "visible": BOOLEAN, "stickied": BOOLEAN, "notifications": BOOLEAN, "occurred_at": STRING,
-    "published_at": STRING, "component_id": INTEGER, "component_status": INTEGER,
-    "components": array(obj({"id": INTEGER, "status": INTEGER})), "meta": ANY_OBJECT}}
-UPDATE_BODY = {"type": "object", "properties": {"status": INTEGER, "message": STRING}}
-TEMPLATE_BODY = {"type": "object", "properties": {"name": STRING, "slug": STRING, "template": STRING,
+    "published_at": STRING, "component_id": INTEGER, "component_status": COMPONENT_STATUS_VALUE,
+    "components": array(obj({"id": INTEGER, "status": COMPONENT_STATUS_VALUE})), "meta": ANY_OBJECT}}
+
+
+def creating(body, *names):
+    """A store's body: the fields an update may leave out are required (Laravel's `required` rule)."""
+    return {**body, "required": list(names)}
+
+
+# A store names the incident and its status, and gives a message or a template to render it from.
+NEW_INCIDENT_BODY = {**INCIDENT_BODY, "required": ["name", "status"],
+                     "anyOf": [{"required": ["message"]}, {"required": ["template"]}]}
+UPDATE_BODY = {"type": "object", "properties": {"status": INCIDENT_STATUS, "message": STRING}}
+TEMPLATE_BODY = {"type": "object", "properties": {"name": NAME, "slug": STRING, "template": STRING,
                                                   "engine": {"enum": ["twig"]}}}
 COMPONENT_BODY = {"type": "object", "properties": {
-    "name": STRING, "description": STRING, "status": INTEGER, "link": STRING, "order": INTEGER,
+    "name": NAME, "description": STRING, "status": COMPONENT_STATUS_VALUE, "link": STRING, "order": INTEGER,
     "enabled": BOOLEAN, "component_group_id": INTEGER, "meta": ANY_OBJECT}}
 GROUP_BODY = {"type": "object", "properties": {
-    "name": STRING, "order": INTEGER, "visible": BOOLEAN, "collapsed": INTEGER,
+    "name": NAME, "order": INTEGER, "visible": BOOLEAN, "collapsed": {"type": "integer", "enum": [0, 1, 2]},
     "order_column": {"enum": ["id", "last_updated", "name", "manual", "status"]},
     "order_direction": {"enum": ["asc", "desc"]}, "components": array(INTEGER), "meta": ANY_OBJECT}}
 
@@ -121,7 +134,8 @@ OPERATIONS = {
     ("GET", "/incidents"): reads("Incidents, filtered, sorted, paged (reference §2.4, FACE-7).", "Incident",
                                  INCIDENT_QUERY),
     ("GET", "/incidents/<incident_pk:int>"): reads("One incident (reference §2.4).", "Incident", INCLUDE, False),
-    ("POST", "/incidents"): writes("Store an incident (reference §2.4, FACE-14).", "Incident", INCIDENT_BODY, "201"),
+    ("POST", "/incidents"): writes("Store an incident (reference §2.4, FACE-14).", "Incident", NEW_INCIDENT_BODY,
+                                   "201"),
     ("PUT", "/incidents/<incident_pk:int>"): writes("Update an incident (reference §2.4).", "Incident",
                                                     INCIDENT_BODY),
     ("PATCH", "/incidents/<incident_pk:int>"): writes("Update an incident (reference §2.4).", "Incident",
@@ -130,7 +144,8 @@ OPERATIONS = {
     ("GET", UPDATES): reads("An incident's updates (reference §2.5).", "Update",
                             {"filter[status]": STRING, **SORT, **INCLUDE, **PAGE}),
     ("GET", UPDATE): reads("One update (reference §2.5).", "Update", INCLUDE, False),
-    ("POST", UPDATES): writes("Add an update (reference §2.5).", "Update", UPDATE_BODY, "201"),
+    ("POST", UPDATES): writes("Add an update (reference §2.5).", "Update",
+                              creating(UPDATE_BODY, "status", "message"), "201"),
     ("PUT", UPDATE): writes("Edit an update (reference §2.5).", "Update", UPDATE_BODY),
     ("PATCH", UPDATE): writes("Edit an update (reference §2.5).", "Update", UPDATE_BODY),
     ("DELETE", UPDATE): deletes("Delete an update (reference §2.5)."),
@@ -138,7 +153,8 @@ OPERATIONS = {
                                           {"filter[name]": STRING, "filter[slug]": STRING, **SORT, **PAGE}),
     ("GET", "/incident-templates/<template_pk:int>"): reads("One template (FACE-14).", "IncidentTemplate",
                                                            many=False),
-    ("POST", "/incident-templates"): writes("Store a template (FACE-14).", "IncidentTemplate", TEMPLATE_BODY,
+    ("POST", "/incident-templates"): writes("Store a template (FACE-14).", "IncidentTemplate",
+                                            creating(TEMPLATE_BODY, "name", "template"),
                                             "201"),
     ("PUT", "/incident-templates/<template_pk:int>"): writes("Update a template (FACE-14).", "IncidentTemplate",
                                                              TEMPLATE_BODY),
@@ -150,7 +166,8 @@ OPERATIONS = {
                                    **SORT, **INCLUDE, **PAGE}),
     ("GET", "/components/<component_pk:int>"): reads("One component (reference §2.5).", "Component", INCLUDE,
                                                      False),
-    ("POST", "/components"): writes("Store a component (reference §2.5).", "Component", COMPONENT_BODY, "201"),
+    ("POST", "/components"): writes("Store a component (reference §2.5).", "Component",
+                                    creating(COMPONENT_BODY, "name"), "201"),
     ("PUT", "/components/<component_pk:int>"): writes("Update a component (reference §2.5).", "Component",
                                                       COMPONENT_BODY),
     ("PATCH", "/components/<component_pk:int>"): writes("Update a component (reference §2.5).", "Component",
@@ -162,7 +179,8 @@ OPERATIONS = {
                                         {**SORT, **INCLUDE, **PAGE}),
     ("GET", "/component-groups/<group_pk:int>"): reads("One group (reference §2.5).", "ComponentGroup", INCLUDE,
                                                        False),
-    ("POST", "/component-groups"): writes("Store a group (reference §2.5).", "ComponentGroup", GROUP_BODY, "201"),
+    ("POST", "/component-groups"): writes("Store a group (reference §2.5).", "ComponentGroup",
+                                          creating(GROUP_BODY, "name"), "201"),
     ("PUT", "/component-groups/<group_pk:int>"): writes("Update a group (reference §2.5).", "ComponentGroup",
                                                         GROUP_BODY),
     ("PATCH", "/component-groups/<group_pk:int>"): writes("Update a group (reference §2.5).", "ComponentGroup",
