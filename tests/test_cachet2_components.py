@@ -153,3 +153,12 @@ def test_nulls_count_as_not_sent_and_tags_are_ignored(cachet):     # cachet-clie
     assert (thing["description"], thing["link"], thing["order"], thing["group_id"], thing["tags"]) == \
         ("", "", 0, 0, {})
     assert stored() == [("Foo", 1)]
+
+
+def test_an_order_beyond_what_the_column_holds_is_refused(cachet):
+    """The 3.x face's overflow (schemathesis, PostgreSQL): 2.x refuses it too, and stores nothing."""
+    api, token = cachet
+    error = api.post_json(f"{API}/components", {**COMPONENT, "order": 2 ** 38}, headers=token,
+                          status=400).json["errors"][0]
+    assert any("order" in detail for detail in error["meta"]["details"])
+    assert stored() == []

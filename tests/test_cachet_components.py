@@ -577,3 +577,16 @@ def test_lists_with_includes_cost_a_fixed_number_of_queries(cachet):
     more = [
         incident(cachet, name=f"I{number}", components=[{"id": made[1], "status": PARTIAL}]) for number in range(5)]
     assert len(more) == 5 and [queries(api, url) for url in urls] == few
+
+
+def test_an_order_beyond_what_the_column_holds_is_refused_not_a_server_error(cachet):
+    """Found by the schemathesis run: order 2**38 answered 500 on PostgreSQL (its INTEGER column overflowed)."""
+    api, token = cachet
+    before = counts()
+    refused = component(cachet, 422, name="Big", order=2 ** 38).json
+    assert refused["errors"]["order"] == ["The order field must not be greater than 2147483647."]
+    refused = api.post_json(f"{API}/component-groups", {"name": "Big", "order": 2 ** 31}, headers=token,
+                            status=422).json
+    assert refused["errors"]["order"] == ["The order field must not be greater than 2147483647."]
+    assert counts() == before
+    assert component(cachet, name="Largest", order=2 ** 31 - 1).json["data"]["attributes"]["order"] == 2 ** 31 - 1

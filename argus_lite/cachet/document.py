@@ -90,6 +90,7 @@ def deletes(summary):
 
 
 NAME = {"type": "string", "maxLength": 255}
+ORDER = {"type": "integer", "minimum": 0, "maximum": 2 ** 31 - 1}     # what the INTEGER column holds
 INCIDENT_STATUS = {"type": "integer", "enum": [0, 1, 2, 3, 4]}        # reference §2.3: Reported … Fixed
 COMPONENT_STATUS_VALUE = {"type": "integer", "enum": [1, 2, 3, 4, 5, 6]}
 INCIDENT_BODY = {"type": "object", "properties": {
@@ -111,10 +112,10 @@ UPDATE_BODY = {"type": "object", "properties": {"status": INCIDENT_STATUS, "mess
 TEMPLATE_BODY = {"type": "object", "properties": {"name": NAME, "slug": STRING, "template": STRING,
                                                   "engine": {"enum": ["twig"]}}}
 COMPONENT_BODY = {"type": "object", "properties": {
-    "name": NAME, "description": STRING, "status": COMPONENT_STATUS_VALUE, "link": STRING, "order": INTEGER,
+    "name": NAME, "description": STRING, "status": COMPONENT_STATUS_VALUE, "link": STRING, "order": ORDER,
     "enabled": BOOLEAN, "component_group_id": INTEGER, "meta": ANY_OBJECT}}
 GROUP_BODY = {"type": "object", "properties": {
-    "name": NAME, "order": INTEGER, "visible": BOOLEAN, "collapsed": {"type": "integer", "enum": [0, 1, 2]},
+    "name": NAME, "order": ORDER, "visible": BOOLEAN, "collapsed": {"type": "integer", "enum": [0, 1, 2]},
     "order_column": {"enum": ["id", "last_updated", "name", "manual", "status"]},
     "order_direction": {"enum": ["asc", "desc"]}, "components": array(INTEGER), "meta": ANY_OBJECT}}
 

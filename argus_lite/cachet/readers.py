@@ -17,6 +17,7 @@ PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 15, 100, 10_000_000
 DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
 NESTED_KEY = re.compile(r"\[([^\]]*)\]")
 NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+INTEGER_MAX = 2 ** 31 - 1
 
 
 def body():
@@ -131,8 +132,8 @@ class Fields:
             return None
         return self.values[name]
 
-    def integer(self, name, minimum=0, label=None):
-        """Laravel's int and min rules."""
+    def integer(self, name, minimum=0, label=None, maximum=INTEGER_MAX):
+        """Laravel's int, min and max rules; the maximum is what an INTEGER column holds on PostgreSQL."""
         label = label or attribute(name)
         wrong_type = f"The {label} field must be an integer."
         if not self.present(name, False, wrong_type):
@@ -142,6 +143,9 @@ class Fields:
             self.refuse(name, wrong_type)
         elif value < minimum:
             self.refuse(name, f"The {label} field must be at least {minimum}.")
+            value = None
+        elif maximum is not None and value > maximum:
+            self.refuse(name, f"The {label} field must not be greater than {maximum}.")
             value = None
         return value
 

@@ -122,7 +122,7 @@ def read_group(given, creating, pk=None):
 
 def order(given):
     """Any integer the column holds (32 bits on PostgreSQL)."""
-    number = given.integer("order", minimum=ORDER_MIN)
+    number = given.integer("order", minimum=ORDER_MIN, maximum=None)
     if number is not None and number > ORDER_MAX:
         given.refuse("order", f"The order may not be greater than {ORDER_MAX}.")
         return None
