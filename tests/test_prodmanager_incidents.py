@@ -185,6 +185,17 @@ def test_update_refusals_change_nothing(pm):
     assert (table_counts(), shown(pm, pk)) == before
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_an_update_refuses_a_blank_impact_start(pm, blank):
+    """An incident always has a start: a blank start_impact_date is refused as ProdManager's DataRequired
+    refuses it, where it was stored as none and answered 500 (found by the OpenAPI fuzz run)."""
+    pk = create(pm, start_impact_date="2026-12-01T10:30")
+    before = (table_counts(), shown(pm, pk))
+    assert update(pm, pk, expect=400, status="active", start_impact_date=blank).json == {
+        "message": "Incident update failed", "reasons": {"start_impact_date": ["This field is required."]}}
+    assert (table_counts(), shown(pm, pk)) == before
+
+
 @pytest.mark.parametrize("path, message", [("999", "Incident show failed"), ("999/update", "Incident update failed"),
                                            ("999/comment", "Incident comment failed"),
                                            ("999/delete", "Incident deletion failed")])

@@ -116,7 +116,8 @@ def update_incident(incident_pk):
     values = read_common(form)
     status = form.choice("status", PHASE_OF_STATUS)
     values.update({name: form.date(field) for name, field in DATE_FIELDS.items()})
-    values["start_time"] = form.date("start_impact_date")
+    # Sent blank, the impact start is refused as ProdManager's DataRequired refuses it: an incident has one.
+    values["start_time"] = form.date("start_impact_date", required=form.given("start_impact_date"))
     form.check()
     with changes.recording(web.settings(), web.listeners()) as unit:
         page = pages.locked(incident_pk)
