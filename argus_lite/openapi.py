@@ -28,8 +28,10 @@ class Operation:
     query: dict = field(default_factory=dict)    # {name: schema}
     security: object = None             # None: the Api's default; []: no token
     forms: bool = False                 # the body may come form-encoded too
-    content_type: object = None         # None: the Api's
+    content_type: object = None         # None: the Api's; a dict: {status: content type}, the Api's for others
     body_required: bool = False
+    multipart: bool = False             # the body may come as multipart/form-data too
+    headers: dict = field(default_factory=dict)  # {status: {name: schema}}: response headers the route sets
 
 
 @dataclass
@@ -95,7 +97,8 @@ def document(routes, api):
 
 
 def described_operation(api, route, operation):
-    content_type = operation.content_type or api.content_type
+    content_types = operation.content_type if isinstance(operation.content_type, dict) else {}
+    content_type = (None if content_types else operation.content_type) or api.content_type
     answer = {"operationId": operation_id(route), "summary": operation.summary}
     parameters = [path_parameter(name, kind) for name, kind in ROUTE_PARAMETER.findall(route.rule)]
     parameters += [{"name": name, "in": "query", "required": False, "schema": schema}
@@ -106,11 +109,16 @@ def described_operation(api, route, operation):
         content = {"application/json": {"schema": operation.body}}
         if operation.forms:
             content["application/x-www-form-urlencoded"] = {"schema": operation.body}
+        if operation.multipart:
+            content["multipart/form-data"] = {"schema": operation.body}
         answer["requestBody"] = {"required": operation.body_required, "content": content}
     responses = {}
     for status, schema in {**operation.responses, **{k: v for k, v in api.errors.items()
                                                      if k not in operation.responses}}.items():
-        responses[status] = response(status, schema, content_type)
+        responses[status] = response(status, schema, content_types.get(status, content_type))
+        if operation.headers.get(status):
+            responses[status]["headers"] = {name: {"required": True, "schema": header}
+                                            for name, header in operation.headers[status].items()}
     answer["responses"] = responses
     if operation.security is not None:
         answer["security"] = operation.security
