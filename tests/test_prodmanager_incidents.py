@@ -1,10 +1,11 @@
 """The ProdManager incident API under /prodmanager (seed 002; faces-reference §1.4; FACE-1…FACE-10): what a
 ProdManager client sends and reads, and what the same incidents look like through the Argus API."""
 import json
+import zoneinfo
 
 import pytest
 
-from argus_lite import db
+from argus_lite import db, times
 from argus_lite.models import Event, Incident, IncidentTag, Outbox, PageIncident, PageNote, PageScope, PageService
 from argus_lite.prodmanager.auth import NOT_A_TOKEN
 from tests.factories import make_incident
@@ -292,6 +293,32 @@ def test_list_filters_repeat_as_or_and_drop_what_does_not_convert(pm):
     assert ids("impact_after=2026-11-02T10:00") == [third, second]             # inclusive
     assert ids("impact_after=2026-11-02 10:00&impact_before=2026-11-03T10:00") == [second]
     assert ids("severity=low&scope=1") == []
+
+
+@pytest.mark.parametrize("path", [PM, "/prodmanager/api/weather/incident"])
+def test_a_filter_text_no_database_can_bind_is_refused(pm, path):
+    """A NUL in external_reference was bound as it came and answered 500 on PostgreSQL (found by the OpenAPI
+    fuzz run); it is refused as the Argus API refuses it."""
+    create(pm, external_reference="A")
+    assert pm.get(f"{path}?external_reference=A%00", status=400).json == {
+        "message": "Filter value invalid", "reasons": {"external_reference": ["Null characters are not allowed."]}}
+
+
+@pytest.mark.parametrize("zone, text", [("America/New_York", "9999-12-31T23:59"), ("Asia/Tokyo", "0001-01-01T00:00")])
+def test_a_date_with_no_instant_in_utc_is_not_read(pm, zone, text):
+    """At year 9999 west of UTC, or year 1 east of it, a date has no UTC instant: it was an OverflowError, a
+    500; it is a date that does not parse, refused in a form and dropped from a filter."""
+    before = times.server_zone()
+    times.configure(zoneinfo.ZoneInfo(zone))
+    try:
+        pk = create(pm)
+        assert [item["id"] for item in pm.get(f"{PM}?impact_before={text}").json["items"]] == [pk]
+        assert pm.post(f"{PM}/create", {**FIELDS, "start_impact_date": text}, status=400).json["reasons"] == {
+            "start_impact_date": ["This field is required."]}
+        assert update(pm, pk, expect=400, status="active", stable_date=text).json["reasons"] == {
+            "stable_date": ["Not a valid datetime value."]}
+    finally:
+        times.configure(before)
 
 
 def test_paging_headers_and_limits(pm):

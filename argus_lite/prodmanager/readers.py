@@ -199,9 +199,9 @@ def parse_date(text, zone=None):
         return None
     try:
         local = datetime.datetime(*(int(part or 0) for part in match.groups()))
-    except ValueError:
+        return local.replace(tzinfo=zone or times.server_zone()).astimezone(times.UTC)
+    except (ValueError, OverflowError):     # no such date; or, at year 1 or 9999, none in UTC
         return None
-    return local.replace(tzinfo=zone or times.server_zone()).astimezone(times.UTC)
 
 
 # Query strings (reference §1.3) -----------------------------------------------------------------
@@ -210,13 +210,16 @@ REPEATS_MAX = 50
 
 
 def query_values(name, convert):
-    """The values of a repeatable filter that convert (others are dropped, as ProdManager drops them)."""
+    """The values of a repeatable filter that convert (others are dropped, as ProdManager drops them). A text
+    no database can bind (a NUL) is refused, as the Argus API refuses it, where PostgreSQL would fail."""
     texts = bottle.request.query.getall(name)
     if len(texts) > REPEATS_MAX:
         raise Refused({name: [f"Value higher than the limit {REPEATS_MAX}"]}, message="Filter value overflow")
     found = []
     for text in texts:
         value = convert(text)
+        if isinstance(value, str) and (problem := fields.text_problem(value)):
+            raise Refused({name: [problem]}, message="Filter value invalid")
         if value is not None:
             found.append(value)
     return found
