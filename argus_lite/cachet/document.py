@@ -119,6 +119,16 @@ GROUP_BODY = {"type": "object", "properties": {
     "order_column": {"enum": ["id", "last_updated", "name", "manual", "status"]},
     "order_direction": {"enum": ["asc", "desc"]}, "components": array(INTEGER), "meta": ANY_OBJECT}}
 
+def kept(path, pk, name, noun, reference, listing, showing, new_body, body):
+    """The list, show, store and update (PUT and PATCH alike) of a resource Cachet keeps by id."""
+    one = f"{path}/{pk}"
+    return {("GET", path): reads(f"The {noun}s ({reference}).", name, listing),
+            ("GET", one): reads(f"One {noun} ({reference}).", name, showing, many=False),
+            ("POST", path): writes(f"Store a {noun} ({reference}).", name, new_body, "201"),
+            ("PUT", one): writes(f"Update a {noun} ({reference}).", name, body),
+            ("PATCH", one): writes(f"Update a {noun}, the fields sent ({reference}).", name, body)}
+
+
 INCIDENT_QUERY = {"filter[name]": STRING, "filter[status]": STRING, "filter[occurs_after]": STRING,
                   "filter[occurs_before]": STRING, "filter[occurs_on]": STRING, **SORT, **INCLUDE, **PAGE}
 UPDATES = "/incidents/<incident_pk:int>/updates"
@@ -150,42 +160,18 @@ OPERATIONS = {
     ("PUT", UPDATE): writes("Edit an update (reference §2.5).", "Update", UPDATE_BODY),
     ("PATCH", UPDATE): writes("Edit an update (reference §2.5).", "Update", UPDATE_BODY),
     ("DELETE", UPDATE): deletes("Delete an update (reference §2.5)."),
-    ("GET", "/incident-templates"): reads("Incident templates (FACE-14).", "IncidentTemplate",
-                                          {"filter[name]": STRING, "filter[slug]": STRING, **SORT, **PAGE}),
-    ("GET", "/incident-templates/<template_pk:int>"): reads("One template (FACE-14).", "IncidentTemplate",
-                                                           many=False),
-    ("POST", "/incident-templates"): writes("Store a template (FACE-14).", "IncidentTemplate",
-                                            creating(TEMPLATE_BODY, "name", "template"),
-                                            "201"),
-    ("PUT", "/incident-templates/<template_pk:int>"): writes("Update a template (FACE-14).", "IncidentTemplate",
-                                                             TEMPLATE_BODY),
-    ("PATCH", "/incident-templates/<template_pk:int>"): writes("Update a template (FACE-14).", "IncidentTemplate",
-                                                               TEMPLATE_BODY),
+    **kept("/incident-templates", "<template_pk:int>", "IncidentTemplate", "template", "FACE-14",
+           {"filter[name]": STRING, "filter[slug]": STRING, **SORT, **PAGE}, {},
+           creating(TEMPLATE_BODY, "name", "template"), TEMPLATE_BODY),
     ("DELETE", "/incident-templates/<template_pk:int>"): deletes("Delete a template (FACE-14)."),
-    ("GET", "/components"): reads("Components (reference §2.5, FACE-5).", "Component",
-                                  {"filter[name]": STRING, "filter[status]": STRING, "filter[enabled]": STRING,
-                                   **SORT, **INCLUDE, **PAGE}),
-    ("GET", "/components/<component_pk:int>"): reads("One component (reference §2.5).", "Component", INCLUDE,
-                                                     False),
-    ("POST", "/components"): writes("Store a component (reference §2.5).", "Component",
-                                    creating(COMPONENT_BODY, "name"), "201"),
-    ("PUT", "/components/<component_pk:int>"): writes("Update a component (reference §2.5).", "Component",
-                                                      COMPONENT_BODY),
-    ("PATCH", "/components/<component_pk:int>"): writes("Update a component (reference §2.5).", "Component",
-                                                        COMPONENT_BODY),
+    **kept("/components", "<component_pk:int>", "Component", "component", "reference §2.5, FACE-5",
+           {"filter[name]": STRING, "filter[status]": STRING, "filter[enabled]": STRING, **SORT, **INCLUDE, **PAGE},
+           INCLUDE, creating(COMPONENT_BODY, "name"), COMPONENT_BODY),
     ("DELETE", "/components/<component_pk:int>"): Operation(
         "Delete a component; 409 while incidents name it (reference §2.5).", {"204": None, "409": ERROR},
         security=WRITE),
-    ("GET", "/component-groups"): reads("Component groups (reference §2.5, FACE-5).", "ComponentGroup",
-                                        {**SORT, **INCLUDE, **PAGE}),
-    ("GET", "/component-groups/<group_pk:int>"): reads("One group (reference §2.5).", "ComponentGroup", INCLUDE,
-                                                       False),
-    ("POST", "/component-groups"): writes("Store a group (reference §2.5).", "ComponentGroup",
-                                          creating(GROUP_BODY, "name"), "201"),
-    ("PUT", "/component-groups/<group_pk:int>"): writes("Update a group (reference §2.5).", "ComponentGroup",
-                                                        GROUP_BODY),
-    ("PATCH", "/component-groups/<group_pk:int>"): writes("Update a group (reference §2.5).", "ComponentGroup",
-                                                          GROUP_BODY),
+    **kept("/component-groups", "<group_pk:int>", "ComponentGroup", "group", "reference §2.5, FACE-5",
+           {**SORT, **INCLUDE, **PAGE}, INCLUDE, creating(GROUP_BODY, "name"), GROUP_BODY),
     ("DELETE", "/component-groups/<group_pk:int>"): deletes("Delete a group (reference §2.5)."),
 }
 
