@@ -194,5 +194,4 @@ INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 NUMBER = {"type": "number"}
 DATETIME = {"type": "string", "format": "date-time"}
-URI = {"type": "string"}
 ANY = {}

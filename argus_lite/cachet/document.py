@@ -3,6 +3,7 @@ JSON:API documents as application/vnd.api+json, Laravel's errors as application/
 from ..openapi import (BOOLEAN, INTEGER, STRING, Api, Operation, array, nullable, obj, ref)
 from ..version import __version__
 from . import answers
+from .readers import INTEGER_MAX
 
 SECURITY_SCHEMES = {"Bearer": {"type": "http", "scheme": "bearer",
                                "description": "An argus_lite token; its 3.x abilities bound the writes (FACE-11)."}}
@@ -90,7 +91,7 @@ def deletes(summary):
 
 
 NAME = {"type": "string", "maxLength": 255}
-ORDER = {"type": "integer", "minimum": 0, "maximum": 2 ** 31 - 1}     # what the INTEGER column holds
+ORDER = {"type": "integer", "minimum": 0, "maximum": INTEGER_MAX}      # what the INTEGER column holds
 INCIDENT_STATUS = {"type": "integer", "enum": [0, 1, 2, 3, 4]}        # reference §2.3: Reported … Fixed
 COMPONENT_STATUS_VALUE = {"type": "integer", "enum": [1, 2, 3, 4, 5, 6]}
 INCIDENT_BODY = {"type": "object", "properties": {

@@ -4,7 +4,9 @@ graham-campbell/exceptions' {"errors": [...]} documents for every refusal. A wri
 body or in the query string, as cachet-url-monitor sends them, so each is listed in both places."""
 from ...openapi import BOOLEAN, INTEGER, STRING, Api, Operation, array, nullable, obj, ref
 from ...version import __version__
+from ..document import NAME, ORDER
 from . import answers
+from .groups import ORDER_MAX, ORDER_MIN
 
 SECURITY_SCHEMES = {"X-Cachet-Token": {"type": "apiKey", "in": "header", "name": "X-Cachet-Token",
                                        "description": "An argus_lite token."}}
@@ -15,7 +17,6 @@ DATE = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"}      #
 INCIDENT_STATUS = {"type": "integer", "enum": [0, 1, 2, 3, 4]}
 COMPONENT_STATUS = {"type": "integer", "enum": [0, 1, 2, 3, 4]}
 HUMAN_STATUS = {"enum": ["Scheduled", "Investigating", "Identified", "Watching", "Fixed"]}
-NAME = {"type": "string", "maxLength": 255}
 META = {"type": "object"}
 
 UPDATE_ROW = {"id": INTEGER, "incident_id": INTEGER, "status": INCIDENT_STATUS, "message": STRING,
@@ -82,10 +83,9 @@ INCIDENT_FIELDS = {"name": NAME, "message": STRING, "status": INCIDENT_STATUS, "
                    "component_id": INTEGER, "component_status": COMPONENT_STATUS, "notify": BOOLEAN,
                    "stickied": BOOLEAN, "occurred_at": STRING, "template": STRING, "vars": {"type": "object"}}
 UPDATE_FIELDS = {"status": INCIDENT_STATUS, "message": STRING}
-ORDER = {"type": "integer", "minimum": 0, "maximum": 2 ** 31 - 1}
 COMPONENT_FIELDS = {"name": NAME, "description": STRING, "status": COMPONENT_STATUS, "link": STRING,
                     "order": ORDER, "group_id": INTEGER, "enabled": BOOLEAN}
-GROUP_FIELDS = {"name": NAME, "order": {"type": "integer", "minimum": -2 ** 31, "maximum": 2 ** 31 - 1},
+GROUP_FIELDS = {"name": NAME, "order": {"type": "integer", "minimum": ORDER_MIN, "maximum": ORDER_MAX},
                 "collapsed": {"type": "integer", "enum": [0, 1, 2]}, "visible": BOOLEAN}
 INCIDENT = "/incidents/<incident_pk:int>"
 UPDATES = f"{INCIDENT}/updates"
